@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# tlbflush: out-of-tree module, host tests, test VM and benchmark.
+#
+#   make [KDIR=/lib/modules/$(uname -r)/build]   build tlbflush.ko (+ tlbflush_kunit.ko)
+#   make check                                   host tests + KUnit in the debug VM
+#   make bench                                   benchmark on the stock kernel VM
+#   make fuzz                                    run the host fuzzer (long)
+#   make checkpatch                              checkpatch --strict on the sources
+#
+# Kbuild reads ./Kbuild for the module itself.
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+OUT ?= results
+
+.PHONY: all modules clean check host-test fuzz bench checkpatch
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) $(if $(W),W=$(W)) modules
+
+clean:
+	-[ -d $(KDIR) ] && $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	-$(MAKE) -C tests/host clean
+	rm -rf build
+
+host-test:
+	$(MAKE) -C tests/host check
+
+fuzz:
+	$(MAKE) -C tests/host fuzz
+
+check:
+	tools/check
+
+bench:
+	tools/vm/testbed bench --out $(OUT)/bench
+
+checkpatch:
+	tools/vm/testbed checkpatch

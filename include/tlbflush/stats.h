@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tlbflush: per-CPU event counters and misuse reports (lowest layer).
+ *
+ * Every event of the test bed is counted on the CPU where it happens
+ * (ARCHITECTURE.md FL12). debugfs `stats` prints the sum over CPUs,
+ * `cpu_stats` the per-CPU values. The names in tlbf_stat_names[] are a stable
+ * interface: add new ones at the end, never rename.
+ *
+ * Gauges (frames_in_use, frames_pending) are not counters: they are computed
+ * by their owners (the frame pool, the flusher) and are not in this table.
+ */
+#ifndef _TLBFLUSH_STATS_H
+#define _TLBFLUSH_STATS_H
+
+#include <linux/types.h>
+#include <linux/percpu.h>
+#include <linux/bug.h>
+#include <linux/printk.h>
+
+enum tlbf_stat {
+	TLBF_STAT_OPS_ISSUED_SINGLE,
+	TLBF_STAT_OPS_ISSUED_RANGE,
+	TLBF_STAT_OPS_ISSUED_ALL,
+	TLBF_STAT_OPS_MERGED_TO_ALL,
+	TLBF_STAT_DISPATCHES,
+	TLBF_STAT_IPIS_SENT,
+	TLBF_STAT_IPIS_RECEIVED,
+	TLBF_STAT_LOCAL_FLUSHES,
+	TLBF_STAT_PAGES_INVALIDATED,
+	TLBF_STAT_FULL_FLUSHES,
+	TLBF_STAT_FRAMES_DEFERRED,
+	TLBF_STAT_FRAMES_RELEASED,
+	TLBF_STAT_SYNCS,
+	TLBF_STAT_SYNC_REFUSED_IRQS_OFF,
+	TLBF_STAT_SLOW_CPU_REPORTS,
+	TLBF_STAT_FLUSH_REQUESTS_UNCONSUMED,
+	TLBF_STAT_QUEUES_DRAINED_OFFLINE,
+	TLBF_STAT_MISUSE_WRONG_CPU,
+	TLBF_STAT_FRAMES_DOUBLE_RELEASED,
+	TLBF_NR_STATS
+};
+
+/**
+ * struct tlbf_stats - one CPU's counters
+ * @v: one monotonically increasing counter per &enum tlbf_stat
+ */
+struct tlbf_stats {
+	u64 v[TLBF_NR_STATS];
+};
+
+DECLARE_PER_CPU(struct tlbf_stats, tlbf_pcpu_stats);
+
+extern const char *const tlbf_stat_names[TLBF_NR_STATS];
+
+/* Module parameter: misuse is a WARN (default) or a counted pr_info line. */
+extern bool tlbf_warn_on_misuse;
+
+/**
+ * tlbf_stat_add() - count @n events of kind @s on this CPU
+ * @s: the counter
+ * @n: how many events
+ *
+ * Safe in any context, including IPI handlers (this_cpu_add is IRQ-safe).
+ */
+static inline void tlbf_stat_add(enum tlbf_stat s, u64 n)
+{
+	this_cpu_add(tlbf_pcpu_stats.v[s], n);
+}
+
+static inline void tlbf_stat_inc(enum tlbf_stat s)
+{
+	tlbf_stat_add(s, 1);
+}
+
+u64 tlbf_stat_sum(enum tlbf_stat s);
+u64 tlbf_stat_cpu(int cpu, enum tlbf_stat s);
+void tlbf_stats_reset(void);
+
+/**
+ * tlbf_report_misuse() - count a caller's misuse and report it
+ * @stat: the counter of this kind of misuse
+ * @fmt: printk format of the report (no trailing newline needed)
+ *
+ * With warn_on_misuse (the default) the report is a WARN_ONCE per call site,
+ * so a real user gets a stack trace; KUnit cases that provoke misuse on
+ * purpose clear the parameter and get a counted pr_info line instead.
+ */
+#define tlbf_report_misuse(stat, fmt, ...)				\
+	do {								\
+		tlbf_stat_inc(stat);					\
+		if (READ_ONCE(tlbf_warn_on_misuse))			\
+			WARN_ONCE(1, "tlbflush: misuse: " fmt "\n",	\
+				  ##__VA_ARGS__);			\
+		else							\
+			pr_info("tlbflush: misuse: " fmt "\n",		\
+				##__VA_ARGS__);				\
+	} while (0)
+
+#endif /* _TLBFLUSH_STATS_H */

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tlbflush: per-CPU event counters (see include/tlbflush/stats.h).
+ */
+#include <linux/cpumask.h>
+#include <linux/export.h>
+#include <linux/string.h>
+
+#include "tlbflush/stats.h"
+
+DEFINE_PER_CPU(struct tlbf_stats, tlbf_pcpu_stats);
+EXPORT_PER_CPU_SYMBOL_GPL(tlbf_pcpu_stats);
+
+bool tlbf_warn_on_misuse = true;
+EXPORT_SYMBOL_GPL(tlbf_warn_on_misuse);
+
+const char *const tlbf_stat_names[TLBF_NR_STATS] = {
+	[TLBF_STAT_OPS_ISSUED_SINGLE] = "ops_issued_single",
+	[TLBF_STAT_OPS_ISSUED_RANGE] = "ops_issued_range",
+	[TLBF_STAT_OPS_ISSUED_ALL] = "ops_issued_all",
+	[TLBF_STAT_OPS_MERGED_TO_ALL] = "ops_merged_to_all",
+	[TLBF_STAT_DISPATCHES] = "dispatches",
+	[TLBF_STAT_IPIS_SENT] = "ipis_sent",
+	[TLBF_STAT_IPIS_RECEIVED] = "ipis_received",
+	[TLBF_STAT_LOCAL_FLUSHES] = "local_flushes",
+	[TLBF_STAT_PAGES_INVALIDATED] = "pages_invalidated",
+	[TLBF_STAT_FULL_FLUSHES] = "full_flushes",
+	[TLBF_STAT_FRAMES_DEFERRED] = "frames_deferred",
+	[TLBF_STAT_FRAMES_RELEASED] = "frames_released",
+	[TLBF_STAT_SYNCS] = "syncs",
+	[TLBF_STAT_SYNC_REFUSED_IRQS_OFF] = "sync_refused_irqs_off",
+	[TLBF_STAT_SLOW_CPU_REPORTS] = "slow_cpu_reports",
+	[TLBF_STAT_FLUSH_REQUESTS_UNCONSUMED] = "flush_requests_unconsumed",
+	[TLBF_STAT_QUEUES_DRAINED_OFFLINE] = "queues_drained_offline",
+	[TLBF_STAT_MISUSE_WRONG_CPU] = "misuse_wrong_cpu",
+	[TLBF_STAT_FRAMES_DOUBLE_RELEASED] = "frames_double_released",
+};
+EXPORT_SYMBOL_GPL(tlbf_stat_names);
+
+/**
+ * tlbf_stat_cpu() - one CPU's value of a counter
+ * @cpu: a possible CPU
+ * @s: the counter
+ *
+ * Return: the counter's value on @cpu since load or the last reset.
+ */
+u64 tlbf_stat_cpu(int cpu, enum tlbf_stat s)
+{
+	return READ_ONCE(per_cpu(tlbf_pcpu_stats, cpu).v[s]);
+}
+EXPORT_SYMBOL_GPL(tlbf_stat_cpu);
+
+/**
+ * tlbf_stat_sum() - a counter summed over all possible CPUs
+ * @s: the counter
+ *
+ * Return: the sum. Not a snapshot: counters may move while it is taken.
+ */
+u64 tlbf_stat_sum(enum tlbf_stat s)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += tlbf_stat_cpu(cpu, s);
+	return sum;
+}
+EXPORT_SYMBOL_GPL(tlbf_stat_sum);
+
+/**
+ * tlbf_stats_reset() - zero every counter on every CPU
+ *
+ * Callers make sure no flush is in flight if they want the debugfs
+ * invariants to hold right after the reset.
+ */
+void tlbf_stats_reset(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		memset(per_cpu_ptr(&tlbf_pcpu_stats, cpu), 0,
+		       sizeof(struct tlbf_stats));
+}
+EXPORT_SYMBOL_GPL(tlbf_stats_reset);

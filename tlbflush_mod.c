@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tlbflush: a TLB flusher test bed.
+ *
+ * Module init/exit, module parameters and the debugfs tree
+ * /sys/kernel/debug/tlbflush/. The layers below (ptable, pgmapper, flusher,
+ * bench) register their own files under the root made here.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/debugfs.h>
+#include <linux/export.h>
+#include <linux/init.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+#include "tlbflush/module.h"
+#include "tlbflush/stats.h"
+
+module_param_named(warn_on_misuse, tlbf_warn_on_misuse, bool, 0644);
+MODULE_PARM_DESC(warn_on_misuse,
+		 "Report caller misuse with WARN_ONCE (default) instead of a counted pr_info line");
+
+static struct dentry *tlbf_root;
+
+/**
+ * tlbf_debugfs_root() - the module's debugfs directory
+ *
+ * Return: the dentry of /sys/kernel/debug/tlbflush/, valid while the module
+ * is loaded.
+ */
+struct dentry *tlbf_debugfs_root(void)
+{
+	return tlbf_root;
+}
+EXPORT_SYMBOL_GPL(tlbf_debugfs_root);
+
+static int __init tlbf_init(void)
+{
+	tlbf_root = debugfs_create_dir("tlbflush", NULL);
+	if (IS_ERR(tlbf_root))
+		return PTR_ERR(tlbf_root);
+	pr_info("loaded\n");
+	return 0;
+}
+
+static void __exit tlbf_exit(void)
+{
+	debugfs_remove_recursive(tlbf_root);
+	pr_info("unloaded\n");
+}
+
+module_init(tlbf_init);
+module_exit(tlbf_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("TLB flusher test bed: private page tables, mapper, flusher, benchmark");
