@@ -38,4 +38,4 @@ bench:
 	tools/vm/testbed bench --out $(OUT)/bench
 
 checkpatch:
-	tools/vm/testbed checkpatch
+	tools/check-patch

@@ -4,6 +4,7 @@
  */
 #include <linux/cpumask.h>
 #include <linux/export.h>
+#include <linux/kernel.h>
 #include <linux/string.h>
 
 #include "tlbflush/stats.h"
@@ -82,3 +83,29 @@ void tlbf_stats_reset(void)
 		       sizeof(struct tlbf_stats));
 }
 EXPORT_SYMBOL_GPL(tlbf_stats_reset);
+
+/**
+ * tlbf_misuse() - count and report one misuse (use tlbf_report_misuse())
+ * @stat: the counter of this kind of misuse
+ * @warned: the call site's "already warned" flag
+ * @fmt: printk format of the report
+ *
+ * Safe in any context: formats into a small stack buffer.
+ */
+void tlbf_misuse(enum tlbf_stat stat, bool *warned, const char *fmt, ...)
+{
+	char msg[160];
+	va_list args;
+
+	tlbf_stat_inc(stat);
+	va_start(args, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, args);
+	va_end(args);
+	if (READ_ONCE(tlbf_warn_on_misuse) && !READ_ONCE(*warned)) {
+		WRITE_ONCE(*warned, true);
+		WARN(1, "tlbflush: misuse: %s\n", msg);
+	} else {
+		pr_info("tlbflush: misuse: %s\n", msg);
+	}
+}
+EXPORT_SYMBOL_GPL(tlbf_misuse);

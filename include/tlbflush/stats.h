@@ -77,24 +77,24 @@ u64 tlbf_stat_sum(enum tlbf_stat s);
 u64 tlbf_stat_cpu(int cpu, enum tlbf_stat s);
 void tlbf_stats_reset(void);
 
+__printf(3, 4)
+void tlbf_misuse(enum tlbf_stat stat, bool *warned, const char *fmt, ...);
+
 /**
  * tlbf_report_misuse() - count a caller's misuse and report it
  * @stat: the counter of this kind of misuse
- * @fmt: printk format of the report (no trailing newline needed)
+ * @fmt: printk format of the report (no trailing newline)
  *
- * With warn_on_misuse (the default) the report is a WARN_ONCE per call site,
- * so a real user gets a stack trace; KUnit cases that provoke misuse on
- * purpose clear the parameter and get a counted pr_info line instead.
+ * With warn_on_misuse (the default) the first report from each call site is
+ * a WARN, so a real user gets a stack trace; later ones and all reports with
+ * warn_on_misuse off are counted pr_info lines (the KUnit cases that provoke
+ * misuse on purpose turn the parameter off: the test VM fails on any splat).
  */
 #define tlbf_report_misuse(stat, fmt, ...)				\
 	do {								\
-		tlbf_stat_inc(stat);					\
-		if (READ_ONCE(tlbf_warn_on_misuse))			\
-			WARN_ONCE(1, "tlbflush: misuse: " fmt "\n",	\
-				  ##__VA_ARGS__);			\
-		else							\
-			pr_info("tlbflush: misuse: " fmt "\n",		\
-				##__VA_ARGS__);				\
+		static bool __tlbf_warned;				\
+									\
+		tlbf_misuse(stat, &__tlbf_warned, fmt, ##__VA_ARGS__);	\
 	} while (0)
 
 #endif /* _TLBFLUSH_STATS_H */

@@ -1,0 +1,260 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Judge a test VM's serial console log (tools/vm/testbed).
+
+A run passes only if the VM finished (the init script's DONE marker is there
+and no timeout marker), every module loaded, the kernel log has no splat
+(BUG, WARNING, Oops, KASAN, UBSAN, lockdep, kmemleak, hung task, RCU stall,
+CSD lock timeout, panic), and, in kunit mode, the KTAP output is complete
+and every case passed.
+
+Output: TAP-style lines "ok - what" / "not ok - what" (one per KUnit case
+and one per harness check), which tools/check counts, then a verdict line.
+Exit status 0 if everything passed, 1 otherwise.
+"""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+
+TIMESTAMP = re.compile(r"^\[\s*\d+\.\d+\]\s?")
+MARK = "TLBF-TESTBED: "
+
+# Kernel splats. Each pattern is matched against a log line with its
+# printk timestamp stripped.
+SPLATS = [
+    (re.compile(r"\bBUG: "), "BUG"),
+    (re.compile(r"^\s*WARNING: "), "WARNING"),
+    (re.compile(r"\bOops\b|general protection fault"), "Oops"),
+    (re.compile(r"Kernel panic"), "kernel panic"),
+    (re.compile(r"\bKASAN: "), "KASAN report"),
+    (re.compile(r"\bUBSAN: "), "UBSAN report"),
+    (re.compile(r"possible (circular|recursive) locking|inconsistent lock state"
+                r"|DEBUG_LOCKS_WARN_ON|INFO: trying to register non-static key"
+                r"|turning off the locking correctness validator"),
+     "lockdep report"),
+    (re.compile(r"unreferenced object 0x|kmemleak: \d+ new suspected"),
+     "kmemleak report"),
+    (re.compile(r"INFO: task .* blocked for more than"), "hung task"),
+    (re.compile(r"rcu: INFO: .*detected stall|rcu_.*self-detected stall"
+                r"|detected stalls on CPUs"), "RCU stall"),
+    (re.compile(r"csd: Detected non-responsive CSD lock|csd: CSD lock .* stuck"),
+     "CSD lock timeout"),
+    (re.compile(r"\bcut here\b"), "WARN/BUG trace"),
+]
+
+# Module load problems the kernel reports even when insmod "succeeds".
+LOAD_ERRORS = re.compile(
+    r"Unknown symbol|disagrees about version of symbol|"
+    r"module verification failed: .*required key missing.*ENFORC|"
+    r"Invalid module format|version magic .* should be")
+
+RESULT = re.compile(r"^(\s*)(not ok|ok) (\d+)(?: -)? ?([^#]*?)\s*(#.*)?$")
+PLAN = re.compile(r"^(\s*)1\.\.(\d+)\s*$")
+KTAP_LINE = re.compile(r"^\s*(KTAP version \d+|TAP version \d+|1\.\.\d+|"
+                       r"(not )?ok \d+|# )")
+SUBTEST = re.compile(r"^\s*# Subtest: (\S+)")
+FILE_BEGIN = re.compile(r"^===TLBF-FILE-BEGIN (\S+)===$")
+FILE_END = re.compile(r"^===TLBF-FILE-END (\S+)===$")
+
+
+def read_lines(path):
+    with open(path, "rb") as f:
+        data = f.read().decode("utf-8", errors="replace")
+    return [TIMESTAMP.sub("", l.rstrip("\r")) for l in data.split("\n")]
+
+
+class Verdict:
+    def __init__(self):
+        self.failed = 0
+        self.passed = 0
+
+    def check(self, ok, what):
+        if ok:
+            self.passed += 1
+            print(f"ok - {what}")
+        else:
+            self.failed += 1
+            print(f"not ok - {what}")
+
+
+def find_splats(lines):
+    found = []
+    for n, line in enumerate(lines, 1):
+        if line.startswith(MARK):
+            continue
+        for pat, kind in SPLATS:
+            if pat.search(line):
+                found.append((n, kind, line.strip()))
+                break
+    return found
+
+
+def extract_ktap(lines):
+    """The KTAP lines of the log, with a top-level header added when the
+    kernel printed suites without one (module-loaded suites)."""
+    ktap = [l for l in lines if KTAP_LINE.match(l) and not l.startswith(MARK)]
+    if not ktap:
+        return []
+    if not ktap[0].startswith("KTAP version") and not ktap[0].startswith("TAP"):
+        ktap.insert(0, "KTAP version 1")
+    if len(ktap) < 2 or not PLAN.match(ktap[1]) or ktap[1].startswith(" "):
+        top = sum(1 for l in ktap if RESULT.match(l) and not l.startswith(" "))
+        ktap.insert(1, f"1..{top}")
+    return ktap
+
+
+def ktap_cases(ktap):
+    """Leaf results (cases, or parameters of parameterised cases) with their
+    suite-qualified names, and the plans that were not met."""
+    leaves = []
+    deeper_seen = {}
+    names = {}
+    plans = {}
+    counts = {}
+    broken_plans = []
+
+    def close_blocks(indent):
+        for i in sorted(list(plans)):
+            if i > indent:
+                if counts.get(i, 0) != plans[i]:
+                    broken_plans.append((names.get(i, "?"), plans[i], counts.get(i, 0)))
+                del plans[i]
+                counts.pop(i, None)
+
+    for line in ktap:
+        m = SUBTEST.match(line)
+        if m:
+            indent = len(line) - len(line.lstrip())
+            names[indent] = m.group(1)
+            continue
+        m = PLAN.match(line)
+        if m:
+            indent = len(m.group(1))
+            close_blocks(indent - 1)
+            plans[indent] = int(m.group(2))
+            counts[indent] = 0
+            continue
+        m = RESULT.match(line)
+        if not m:
+            continue
+        indent = len(m.group(1))
+        close_blocks(indent)
+        counts[indent] = counts.get(indent, 0) + 1
+        container = deeper_seen.get(indent, False)
+        for i in list(deeper_seen):
+            if i >= indent:
+                deeper_seen[i] = False
+        for i in range(0, indent):
+            deeper_seen[i] = True
+        if container:
+            continue
+        status = m.group(2)
+        directive = (m.group(5) or "").upper()
+        skipped = "SKIP" in directive
+        parent = names.get(indent, "")
+        name = m.group(4).strip()
+        full = f"{parent}.{name}" if parent and indent > 0 else name
+        leaves.append((full, status == "ok", skipped))
+    close_blocks(-1)
+    return leaves, broken_plans
+
+
+def extract_files(lines, outdir):
+    written = []
+    current = None
+    buf = []
+    for line in lines:
+        m = FILE_BEGIN.match(line)
+        if m:
+            current, buf = m.group(1), []
+            continue
+        m = FILE_END.match(line)
+        if m and current == m.group(1):
+            name = os.path.basename(current)
+            with open(os.path.join(outdir, name), "w") as f:
+                f.write("\n".join(buf) + "\n")
+            written.append(name)
+            current = None
+            continue
+        if current is not None:
+            buf.append(line)
+    return written
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--mode", choices=["kunit", "run"], required=True)
+    ap.add_argument("--tap", help="write the extracted KTAP here (kunit mode)")
+    ap.add_argument("--kunit-py", help="the kernel's tools/testing/kunit/kunit.py")
+    ap.add_argument("--extract", help="write files the script printed here (run mode)")
+    ap.add_argument("log")
+    args = ap.parse_args()
+
+    lines = read_lines(args.log)
+    v = Verdict()
+    label = os.path.basename(os.path.dirname(os.path.abspath(args.log))) or "vm"
+
+    booted = any(l.startswith(MARK + "BOOTED") for l in lines)
+    done = [l for l in lines if l.startswith(MARK + "DONE rc=")]
+    timeout = any(l.startswith(MARK + "VM TIMEOUT") for l in lines)
+    v.check(booted, f"{label}: VM booted and ran /init")
+    if timeout:
+        print(f"# the VM did not finish in time")
+    v.check(bool(done) and not timeout,
+            f"{label}: VM finished (DONE marker, no timeout)")
+
+    insmod_fail = [l for l in lines if l.startswith(MARK + "INSMOD FAILED")]
+    load_err = [l for l in lines if LOAD_ERRORS.search(l)]
+    for l in insmod_fail + load_err:
+        print(f"# {l}")
+    v.check(not insmod_fail and not load_err, f"{label}: modules loaded")
+
+    rmmod_fail = [l for l in lines if l.startswith(MARK + "RMMOD FAILED")]
+    for l in rmmod_fail:
+        print(f"# {l}")
+    v.check(not rmmod_fail, f"{label}: modules unloaded")
+
+    splats = find_splats(lines)
+    for n, kind, line in splats[:20]:
+        print(f"# line {n}: {kind}: {line}")
+    v.check(not splats, f"{label}: no kernel splat in the log")
+
+    if args.mode == "kunit":
+        ktap = extract_ktap(lines)
+        if args.tap:
+            with open(args.tap, "w") as f:
+                f.write("\n".join(ktap) + ("\n" if ktap else ""))
+        leaves, broken = ktap_cases(ktap)
+        for name, ok, skipped in leaves:
+            if skipped:
+                print(f"ok - kunit: {name} # SKIP")
+            else:
+                v.check(ok, f"kunit: {name}")
+        for name, plan, seen in broken:
+            print(f"# suite {name}: planned {plan} results, saw {seen}")
+        v.check(bool(leaves) and not broken,
+                f"{label}: KTAP complete ({len(leaves)} cases, plans met)")
+        if args.kunit_py and os.path.exists(args.kunit_py) and args.tap:
+            r = subprocess.run([sys.executable, args.kunit_py, "parse", args.tap],
+                               capture_output=True, text=True)
+            for l in (r.stdout + r.stderr).splitlines():
+                print(f"# kunit.py: {l}")
+            v.check(r.returncode == 0, f"{label}: kunit.py parse reports success")
+    else:
+        script = [l for l in lines if l.startswith(MARK + "SCRIPT rc=")]
+        rc = int(script[-1].split("=", 1)[1]) if script else None
+        v.check(rc == 0, f"{label}: scenario script exited 0 (rc={rc})")
+        if args.extract:
+            os.makedirs(args.extract, exist_ok=True)
+            for name in extract_files(lines, args.extract):
+                print(f"# wrote {os.path.join(args.extract, name)}")
+
+    print(f"# {label}: {v.passed} passed, {v.failed} failed")
+    return 0 if v.failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
