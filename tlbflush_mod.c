@@ -14,6 +14,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
+#include "tlbflush/bench.h"
 #include "tlbflush/module.h"
 #include "tlbflush/stats.h"
 
@@ -37,9 +38,16 @@ EXPORT_SYMBOL_GPL(tlbf_debugfs_root);
 
 static int __init tlbf_init(void)
 {
+	int ret;
+
 	tlbf_root = debugfs_create_dir("tlbflush", NULL);
 	if (IS_ERR(tlbf_root))
 		return PTR_ERR(tlbf_root);
+	ret = tlbf_bench_init();
+	if (ret) {
+		debugfs_remove_recursive(tlbf_root);
+		return ret;
+	}
 	pr_info("loaded\n");
 	return 0;
 }
@@ -47,6 +55,7 @@ static int __init tlbf_init(void)
 static void __exit tlbf_exit(void)
 {
 	debugfs_remove_recursive(tlbf_root);
+	tlbf_bench_exit();
 	pr_info("unloaded\n");
 }
 
