@@ -16,11 +16,17 @@
 
 #include "tlbflush/bench.h"
 #include "tlbflush/module.h"
+#include "tlbflush/ptable.h"
 #include "tlbflush/stats.h"
 
 module_param_named(warn_on_misuse, tlbf_warn_on_misuse, bool, 0644);
 MODULE_PARM_DESC(warn_on_misuse,
 		 "Report caller misuse with WARN_ONCE (default) instead of a counted pr_info line");
+
+static unsigned long pool_frames = TLBF_POOL_DEFAULT_FRAMES;
+module_param(pool_frames, ulong, 0444);
+MODULE_PARM_DESC(pool_frames,
+		 "Frames (4 KiB) of the default page-table/data pool, bounded, 1..262144 (default 4096)");
 
 static struct dentry *tlbf_root;
 
@@ -40,12 +46,18 @@ static int __init tlbf_init(void)
 {
 	int ret;
 
+	ret = tlbf_default_pool_init(pool_frames);
+	if (ret)
+		return ret;
 	tlbf_root = debugfs_create_dir("tlbflush", NULL);
-	if (IS_ERR(tlbf_root))
+	if (IS_ERR(tlbf_root)) {
+		tlbf_default_pool_exit();
 		return PTR_ERR(tlbf_root);
+	}
 	ret = tlbf_bench_init();
 	if (ret) {
 		debugfs_remove_recursive(tlbf_root);
+		tlbf_default_pool_exit();
 		return ret;
 	}
 	pr_info("loaded\n");
@@ -56,6 +68,7 @@ static void __exit tlbf_exit(void)
 {
 	debugfs_remove_recursive(tlbf_root);
 	tlbf_bench_exit();
+	tlbf_default_pool_exit();
 	pr_info("unloaded\n");
 }
 
