@@ -12,6 +12,35 @@
 DEFINE_PER_CPU(struct tlbf_stats, tlbf_pcpu_stats);
 EXPORT_PER_CPU_SYMBOL_GPL(tlbf_pcpu_stats);
 
+DEFINE_PER_CPU(struct tlbf_hists, tlbf_pcpu_hists);
+EXPORT_PER_CPU_SYMBOL_GPL(tlbf_pcpu_hists);
+
+const char *const tlbf_hist_names[TLBF_NR_HISTS] = {
+	[TLBF_HIST_SYNC_WAIT_NS] = "hist_sync_wait_ns",
+	[TLBF_HIST_DISPATCH_NS] = "hist_dispatch_ns",
+};
+EXPORT_SYMBOL_GPL(tlbf_hist_names);
+
+/**
+ * tlbf_hist_sum() - one bucket of a histogram summed over all CPUs
+ * @h: the histogram
+ * @bucket: 0..TLBF_HIST_BUCKETS - 1
+ *
+ * Return: the count, 0 for a bad @bucket.
+ */
+u64 tlbf_hist_sum(enum tlbf_hist h, unsigned int bucket)
+{
+	u64 sum = 0;
+	int cpu;
+
+	if (bucket >= TLBF_HIST_BUCKETS)
+		return 0;
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu(tlbf_pcpu_hists, cpu).b[h][bucket]);
+	return sum;
+}
+EXPORT_SYMBOL_GPL(tlbf_hist_sum);
+
 bool tlbf_warn_on_misuse = true;
 EXPORT_SYMBOL_GPL(tlbf_warn_on_misuse);
 
@@ -35,6 +64,9 @@ const char *const tlbf_stat_names[TLBF_NR_STATS] = {
 	[TLBF_STAT_QUEUES_DRAINED_OFFLINE] = "queues_drained_offline",
 	[TLBF_STAT_MISUSE_WRONG_CPU] = "misuse_wrong_cpu",
 	[TLBF_STAT_FRAMES_DOUBLE_RELEASED] = "frames_double_released",
+	[TLBF_STAT_DISPATCH_REFUSED] = "dispatch_refused",
+	[TLBF_STAT_IPIS_COALESCED] = "ipis_coalesced",
+	[TLBF_STAT_FRAMES_SYNC_FALLBACK] = "frames_sync_fallback",
 };
 EXPORT_SYMBOL_GPL(tlbf_stat_names);
 
@@ -69,7 +101,7 @@ u64 tlbf_stat_sum(enum tlbf_stat s)
 EXPORT_SYMBOL_GPL(tlbf_stat_sum);
 
 /**
- * tlbf_stats_reset() - zero every counter on every CPU
+ * tlbf_stats_reset() - zero every counter and histogram on every CPU
  *
  * Callers make sure no flush is in flight if they want the debugfs
  * invariants to hold right after the reset.
@@ -78,9 +110,12 @@ void tlbf_stats_reset(void)
 {
 	int cpu;
 
-	for_each_possible_cpu(cpu)
+	for_each_possible_cpu(cpu) {
 		memset(per_cpu_ptr(&tlbf_pcpu_stats, cpu), 0,
 		       sizeof(struct tlbf_stats));
+		memset(per_cpu_ptr(&tlbf_pcpu_hists, cpu), 0,
+		       sizeof(struct tlbf_hists));
+	}
 }
 EXPORT_SYMBOL_GPL(tlbf_stats_reset);
 

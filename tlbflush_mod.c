@@ -15,6 +15,7 @@
 #include <linux/moduleparam.h>
 
 #include "tlbflush/bench.h"
+#include "tlbflush/flusher.h"
 #include "tlbflush/module.h"
 #include "tlbflush/ptable.h"
 #include "tlbflush/stats.h"
@@ -49,25 +50,34 @@ static int __init tlbf_init(void)
 	ret = tlbf_default_pool_init(pool_frames);
 	if (ret)
 		return ret;
+	ret = tlbf_flusher_module_init();
+	if (ret)
+		goto err_pool;
 	tlbf_root = debugfs_create_dir("tlbflush", NULL);
 	if (IS_ERR(tlbf_root)) {
-		tlbf_default_pool_exit();
-		return PTR_ERR(tlbf_root);
+		ret = PTR_ERR(tlbf_root);
+		goto err_flusher;
 	}
 	ret = tlbf_bench_init();
-	if (ret) {
-		debugfs_remove_recursive(tlbf_root);
-		tlbf_default_pool_exit();
-		return ret;
-	}
+	if (ret)
+		goto err_debugfs;
 	pr_info("loaded\n");
 	return 0;
+
+err_debugfs:
+	debugfs_remove_recursive(tlbf_root);
+err_flusher:
+	tlbf_flusher_module_exit();
+err_pool:
+	tlbf_default_pool_exit();
+	return ret;
 }
 
 static void __exit tlbf_exit(void)
 {
 	debugfs_remove_recursive(tlbf_root);
 	tlbf_bench_exit();
+	tlbf_flusher_module_exit();
 	tlbf_default_pool_exit();
 	pr_info("unloaded\n");
 }

@@ -15,6 +15,7 @@
 
 #include <linux/types.h>
 #include <linux/percpu.h>
+#include <linux/bitops.h>
 #include <linux/bug.h>
 #include <linux/printk.h>
 
@@ -38,6 +39,9 @@ enum tlbf_stat {
 	TLBF_STAT_QUEUES_DRAINED_OFFLINE,
 	TLBF_STAT_MISUSE_WRONG_CPU,
 	TLBF_STAT_FRAMES_DOUBLE_RELEASED,
+	TLBF_STAT_DISPATCH_REFUSED,
+	TLBF_STAT_IPIS_COALESCED,
+	TLBF_STAT_FRAMES_SYNC_FALLBACK,
 	TLBF_NR_STATS
 };
 
@@ -72,6 +76,47 @@ static inline void tlbf_stat_inc(enum tlbf_stat s)
 {
 	tlbf_stat_add(s, 1);
 }
+
+/*
+ * log2 histograms of durations in ns, per CPU. Bucket 0 counts 0 ns,
+ * bucket b >= 1 counts [2^(b-1), 2^b) ns; the last bucket also counts
+ * everything above.
+ */
+enum tlbf_hist {
+	TLBF_HIST_SYNC_WAIT_NS,
+	TLBF_HIST_DISPATCH_NS,
+	TLBF_NR_HISTS
+};
+
+#define TLBF_HIST_BUCKETS	40
+
+/**
+ * struct tlbf_hists - one CPU's histograms
+ * @b: bucket counts per &enum tlbf_hist
+ */
+struct tlbf_hists {
+	u64 b[TLBF_NR_HISTS][TLBF_HIST_BUCKETS];
+};
+
+DECLARE_PER_CPU(struct tlbf_hists, tlbf_pcpu_hists);
+
+extern const char *const tlbf_hist_names[TLBF_NR_HISTS];
+
+/**
+ * tlbf_hist_record() - count one duration in a histogram on this CPU
+ * @h: the histogram
+ * @ns: the duration
+ */
+static inline void tlbf_hist_record(enum tlbf_hist h, u64 ns)
+{
+	unsigned int b = fls64(ns);
+
+	if (b >= TLBF_HIST_BUCKETS)
+		b = TLBF_HIST_BUCKETS - 1;
+	this_cpu_inc(tlbf_pcpu_hists.b[h][b]);
+}
+
+u64 tlbf_hist_sum(enum tlbf_hist h, unsigned int bucket);
 
 u64 tlbf_stat_sum(enum tlbf_stat s);
 u64 tlbf_stat_cpu(int cpu, enum tlbf_stat s);
