@@ -15,6 +15,7 @@
 #include <linux/moduleparam.h>
 
 #include "tlbflush/bench.h"
+#include "tlbflush/debugfs.h"
 #include "tlbflush/flusher.h"
 #include "tlbflush/module.h"
 #include "tlbflush/ptable.h"
@@ -58,6 +59,9 @@ static int __init tlbf_init(void)
 		ret = PTR_ERR(tlbf_root);
 		goto err_flusher;
 	}
+	ret = tlbf_debugfs_init(tlbf_root);
+	if (ret)
+		goto err_debugfs;
 	ret = tlbf_bench_init();
 	if (ret)
 		goto err_debugfs;
@@ -66,6 +70,7 @@ static int __init tlbf_init(void)
 
 err_debugfs:
 	debugfs_remove_recursive(tlbf_root);
+	tlbf_debugfs_exit();
 err_flusher:
 	tlbf_flusher_module_exit();
 err_pool:
@@ -76,6 +81,7 @@ err_pool:
 static void __exit tlbf_exit(void)
 {
 	debugfs_remove_recursive(tlbf_root);
+	tlbf_debugfs_exit();
 	tlbf_bench_exit();
 	tlbf_flusher_module_exit();
 	tlbf_default_pool_exit();
