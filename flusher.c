@@ -611,7 +611,14 @@ static int __tlbf_flusher_dispatch(struct tlbf_flusher *fl,
 	}
 
 	refs = nr_remote + local;
-	if (fl->frames && refs) {
+	if (!refs) {
+		/* No CPU targeted: nothing to flush; frames wait only for RCU. */
+		tlbf_put_frames(fl->frames);
+		fl->frames = NULL;
+		tlbf_ops_init(&fl->ops);
+		return 0;
+	}
+	if (fl->frames) {
 		batch = kmalloc(struct_size(batch, link, nr_remote),
 				GFP_ATOMIC | __GFP_NOWARN);
 		if (batch) {
@@ -621,9 +628,6 @@ static int __tlbf_flusher_dispatch(struct tlbf_flusher *fl,
 			tlbf_stat_inc(TLBF_STAT_FRAMES_SYNC_FALLBACK);
 			*wait_frames = fl->frames;
 		}
-	} else if (fl->frames) {
-		/* No CPU targeted: no TLB to wait for, only RCU. */
-		tlbf_put_frames(fl->frames);
 	}
 	fl->frames = NULL;
 
