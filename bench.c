@@ -4,7 +4,11 @@
  * ARCHITECTURE.md "Native baselines").
  *
  * Every mode flushes the same live kernel mappings: the first `pages` pages
- * of a vmalloc'd buffer the bench owns, on the same target CPUs. With
+ * of a buffer the bench owns, on the same target CPUs. The buffer is in the
+ * module's .bss, which the module loader maps page by page in the module
+ * area (vmalloc space reserved for modules): real 4 KiB kernel mappings
+ * whose addresses are 48-bit canonical under 4- and 5-level paging alike,
+ * as the flusher's ops require (a vmalloc() address is not, with LA57). With
  * touch=1 each target CPU reads those pages right before the sample, outside
  * the timed region, so that the entries being invalidated are really cached.
  * A sample runs with preemption disabled (a flusher is bound to its CPU, FL1,
@@ -32,11 +36,11 @@
 #include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
-#include <linux/vmalloc.h>
 #include <asm/cpufeature.h>
 #include <asm/ibt.h>
 
 #include "tlbflush/bench.h"
+#include "tlbflush/flusher.h"
 #include "tlbflush/module.h"
 #include "tlbflush/stats.h"
 
@@ -61,7 +65,8 @@ EXPORT_SYMBOL_GPL(tlbf_bench_target_names);
 #define TLBF_BENCH_LINE_MAX	256
 #define TLBF_BENCH_TEXT_MAX	16384
 
-/* The pages every mode flushes: live vmalloc mappings owned by the bench. */
+/* The pages every mode flushes: live kernel mappings owned by the bench. */
+static u8 tlbf_bench_pages[TLBF_BENCH_MAX_PAGES * PAGE_SIZE] __aligned(PAGE_SIZE);
 static void *tlbf_bench_buf;
 
 /* Runs of the ipi mode's handler, per CPU (the mode's own counter). */
@@ -165,8 +170,6 @@ bool tlbf_bench_mode_available(enum tlbf_bench_mode m, const char **reason)
 		why = "no-such-mode";
 	else if (m == TLBF_BENCH_NATIVE && !tlbf_native_flush)
 		why = tlbf_native_reason;
-	else if (m >= TLBF_BENCH_FLUSHER_SYNC)
-		why = "flusher-not-wired-yet";
 	if (reason)
 		*reason = why;
 	return !why;
@@ -415,6 +418,45 @@ static bool tlbf_bench_pick_targets(struct tlbf_bench_ctx *c, int self)
 }
 
 /*
+ * A flusher mode: init (outside the timed region: it allocates), issue,
+ * dispatch, and sync unless the strategy is sync (whose dispatch waits for
+ * its targets itself), then finish. Preemption is disabled by the caller.
+ */
+static int tlbf_bench_flusher(struct tlbf_bench_ctx *c, enum tlbf_bench_mode m,
+			      unsigned long va, u64 *t0, u64 *t1)
+{
+	enum tlbf_strategy s = TLBF_STRAT_ASYNC;
+	struct tlbf_flusher fl;
+	unsigned int i;
+	int ret;
+
+	if (m == TLBF_BENCH_FLUSHER_SYNC)
+		s = TLBF_STRAT_SYNC;
+	else if (m == TLBF_BENCH_BROADCAST)
+		s = TLBF_STRAT_BROADCAST;
+	ret = tlbf_flusher_init(&fl, c->targets, s);
+	if (ret)
+		return ret;
+
+	*t0 = ktime_get_ns();
+	if (m == TLBF_BENCH_BATCHED) {
+		for (i = 0; i < c->p->pages && !ret; i++)
+			ret = tlbf_flusher_issue(&fl,
+						 tlbf_op_page(va + i * PAGE_SIZE));
+	} else {
+		ret = tlbf_flusher_issue(&fl, tlbf_op_range(va, c->p->pages));
+	}
+	if (!ret)
+		ret = tlbf_flusher_dispatch(&fl);
+	if (!ret && s != TLBF_STRAT_SYNC)
+		ret = tlbf_flusher_sync(&fl);
+	*t1 = ktime_get_ns();
+
+	tlbf_flusher_finish(&fl);
+	return ret;
+}
+
+/*
  * One sample of mode @m. The timed region is only the shootdown itself.
  * @mr is updated only when @measured.
  */
@@ -428,7 +470,7 @@ static int tlbf_bench_sample(struct tlbf_bench_ctx *c, enum tlbf_bench_mode m,
 	unsigned int cpus, remote;
 	u64 ipi0 = 0, t0, t1;
 	bool local;
-	int self, i;
+	int self, i, ret = 0;
 
 	if (measured) {
 		tlbf_bench_snapshot(c->s0);
@@ -451,27 +493,34 @@ static int tlbf_bench_sample(struct tlbf_bench_ctx *c, enum tlbf_bench_mode m,
 			tlbf_bench_touch_fn(&t);
 	}
 
-	t0 = ktime_get_ns();
 	switch (m) {
 	case TLBF_BENCH_IPI:
+		t0 = ktime_get_ns();
 		smp_call_function_many(c->remote, tlbf_bench_ipi_fn, NULL, true);
 		if (local)
 			tlbf_bench_ipi_fn(NULL);
+		t1 = ktime_get_ns();
 		break;
 	case TLBF_BENCH_NATIVE:
+		t0 = ktime_get_ns();
 		tlbf_native_flush(va, va + p->pages * PAGE_SIZE);
-		break;
-	default:
-		preempt_enable();
-		return -EOPNOTSUPP;
-	}
-	t1 = ktime_get_ns();
-	if (m == TLBF_BENCH_NATIVE) {
+		t1 = ktime_get_ns();
 		/* flush_tlb_kernel_range() takes no CPU set: all online CPUs. */
 		cpus = num_online_cpus();
 		remote = cpus - 1;
+		break;
+	case TLBF_BENCH_BROADCAST:
+		/* Every other online CPU flushes all, whatever the targets. */
+		remote = num_online_cpus() - 1;
+		cpus = remote + local;
+		fallthrough;
+	default:
+		ret = tlbf_bench_flusher(c, m, va, &t0, &t1);
+		break;
 	}
 	preempt_enable();
+	if (ret)
+		return ret;
 
 	*ns = t1 - t0;
 	if (!measured)
@@ -501,7 +550,8 @@ static int tlbf_bench_sample(struct tlbf_bench_ctx *c, enum tlbf_bench_mode m,
  * rescheduled between samples); must be called from process context.
  *
  * Return: 0, -EINVAL for bad parameters, -ENOMEM, -ENODEV if the target set
- * has no remote CPU (one CPU online), -EINTR if a signal interrupted it.
+ * has no remote CPU (one CPU online), -EINTR if a signal interrupted it, or
+ * the error of a flusher call (the run stops there).
  */
 int tlbf_bench_run(const struct tlbf_bench_params *p,
 		   struct tlbf_bench_result *res)
@@ -742,17 +792,14 @@ static const struct file_operations tlbf_bench_fops = {
 };
 
 /**
- * tlbf_bench_init() - allocate the bench buffer, resolve the native flush
- *	and create debugfs `bench`
+ * tlbf_bench_init() - resolve the native flush and create debugfs `bench`
  *
- * Return: 0 or -ENOMEM. An unresolvable native flush is not an error: the
- * mode reports itself unavailable.
+ * Return: 0. An unresolvable native flush is not an error: the mode reports
+ * itself unavailable.
  */
 int tlbf_bench_init(void)
 {
-	tlbf_bench_buf = vzalloc(TLBF_BENCH_MAX_PAGES * PAGE_SIZE);
-	if (!tlbf_bench_buf)
-		return -ENOMEM;
+	tlbf_bench_buf = tlbf_bench_pages;
 	tlbf_bench_resolve_native();
 	if (tlbf_native_reason)
 		pr_info("native mode unavailable: %s\n", tlbf_native_reason);
@@ -762,13 +809,12 @@ int tlbf_bench_init(void)
 }
 
 /**
- * tlbf_bench_exit() - free what tlbf_bench_init() allocated
+ * tlbf_bench_exit() - free the last result text
  *
  * Called after the debugfs tree is gone, so no run can be in progress.
  */
 void tlbf_bench_exit(void)
 {
-	vfree(tlbf_bench_buf);
 	tlbf_bench_buf = NULL;
 	kvfree(tlbf_bench_text);
 	tlbf_bench_text = NULL;

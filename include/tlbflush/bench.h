@@ -4,7 +4,7 @@
  * `bench` (ARCHITECTURE.md "Native baselines" N1-N3).
  *
  * One run measures several modes on the same live kernel mappings (a
- * vmalloc'd buffer the bench owns) and the same target CPUs, interleaved
+ * buffer the bench owns, in the module area) and the same target CPUs, interleaved
  * iteration by iteration (A B C A B C ...) so that drift hits every mode
  * alike. Each sample is one shootdown timed end to end: from the first call
  * to the return of the call after which every target CPU has completed.

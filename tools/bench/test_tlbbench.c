@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host tests of tlbbench's statistics, parsing and output (TAP).
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tlbbench.h"
+
+static int tests, failures, case_failed;
+
+static void check(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ok)
+		return;
+	case_failed = 1;
+	fputs("# check failed: ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+#define CHECK_EQ(a, b)							\
+	check((uint64_t)(a) == (uint64_t)(b), "%s == %s: %" PRIu64	\
+	      " != %" PRIu64 " (line %d)", #a, #b, (uint64_t)(a),	\
+	      (uint64_t)(b), __LINE__)
+
+static void run(const char *name, void (*fn)(void))
+{
+	case_failed = 0;
+	fn();
+	tests++;
+	if (case_failed)
+		failures++;
+	printf("%sok %d - %s\n", case_failed ? "not " : "", tests, name);
+}
+
+/* --------------------------------------------------------------- stats */
+
+static void t_summary_odd(void)
+{
+	uint64_t v[] = { 50, 10, 40, 30, 20 };
+	struct tb_summary s;
+
+	tb_summarize(v, 5, &s);
+	CHECK_EQ(s.n, 5);
+	CHECK_EQ(s.median, 30);
+	CHECK_EQ(s.min, 10);
+	CHECK_EQ(s.max, 50);
+	CHECK_EQ(s.mean, 30);
+	/* ceil(4.5) = 5th, ceil(4.95) = 5th */
+	CHECK_EQ(s.p90, 50);
+	CHECK_EQ(s.p99, 50);
+	/* sorted in place */
+	CHECK_EQ(v[0], 10);
+	CHECK_EQ(v[4], 50);
+}
+
+static void t_summary_even(void)
+{
+	uint64_t v[] = { 4, 1, 3, 2 };
+	uint64_t w[] = { 7, 8 };
+	struct tb_summary s;
+
+	tb_summarize(v, 4, &s);
+	CHECK_EQ(s.median, 2);		/* (2 + 3) / 2 rounded down */
+	CHECK_EQ(s.mean, 2);		/* 10 / 4 rounded down */
+	tb_summarize(w, 2, &s);
+	CHECK_EQ(s.median, 7);
+	CHECK_EQ(s.p90, 8);
+}
+
+static void t_percentiles_1_to_100(void)
+{
+	uint64_t v[100];
+	struct tb_summary s;
+	int i;
+
+	/* reversed, so the sort matters */
+	for (i = 0; i < 100; i++)
+		v[i] = 100 - i;
+	tb_summarize(v, 100, &s);
+	CHECK_EQ(s.median, 50);
+	CHECK_EQ(s.p90, 90);
+	CHECK_EQ(s.p99, 99);
+	CHECK_EQ(s.min, 1);
+	CHECK_EQ(s.max, 100);
+	CHECK_EQ(s.mean, 50);		/* 5050 / 100 */
+}
+
+static void t_percentiles_1000(void)
+{
+	uint64_t v[1000];
+	struct tb_summary s;
+	int i;
+
+	/* 990 fast samples and 10 slow ones: p99 is still fast, max is not */
+	for (i = 0; i < 1000; i++)
+		v[i] = i < 990 ? 1000 + i : 1000000;
+	tb_summarize(v, 1000, &s);
+	CHECK_EQ(s.p99, 1989);
+	CHECK_EQ(s.max, 1000000);
+	CHECK_EQ(s.p90, 1899);
+	CHECK_EQ(s.median, 1499);	/* (1499 + 1500) / 2 */
+}
+
+static void t_summary_edge(void)
+{
+	uint64_t one[] = { 42 };
+	uint64_t big[] = { UINT64_MAX - 1, UINT64_MAX };
+	struct tb_summary s;
+
+	tb_summarize(one, 1, &s);
+	CHECK_EQ(s.median, 42);
+	CHECK_EQ(s.p90, 42);
+	CHECK_EQ(s.p99, 42);
+	tb_summarize(NULL, 0, &s);
+	CHECK_EQ(s.n, 0);
+	CHECK_EQ(s.median, 0);
+	/* the median of two huge samples must not overflow */
+	tb_summarize(big, 2, &s);
+	CHECK_EQ(s.median, UINT64_MAX - 1);
+	CHECK_EQ(tb_percentile(NULL, 0, 99), 0);
+}
+
+static void t_diff(void)
+{
+	struct tb_summary with = { .n = 10, .median = 900, .p90 = 1000,
+				   .p99 = 1500, .min = 300, .max = 9000,
+				   .mean = 1000 };
+	struct tb_summary without = { .n = 10, .median = 400, .mean = 450 };
+	struct tb_record r = { 0 };
+
+	tb_make_diff(&r, &with, &without);
+	CHECK_EQ(r.is_diff, 1);
+	CHECK_EQ(r.st.median, 500);
+	CHECK_EQ(r.st.p90, 600);
+	CHECK_EQ(r.st.p99, 1100);
+	CHECK_EQ(r.st.min, 0);		/* saturates instead of wrapping */
+	CHECK_EQ(r.st.mean, 550);
+	CHECK_EQ(r.raw.median, 900);
+	CHECK_EQ(r.base.median, 400);
+}
+
+/* ------------------------------------------------------------- parsing */
+
+static const char *line_ipi =
+	"mode=ipi available=1 pages=8 targets=one cpus=1 remote=1 iters=200 "
+	"median_ns=18434 p90_ns=20539 p99_ns=3119984 min_ns=16471 "
+	"max_ns=3883778 mean_ns=81300 cpu_samples=200 remote_samples=200 "
+	"ipi_handler_runs=200 native_calls=0 ops_issued_single=0 "
+	"ops_issued_range=0 dispatches=0 ipis_sent=0 ipis_received=0 "
+	"local_flushes=0 pages_invalidated=0 full_flushes=0 syncs=0";
+
+static void t_parse_mode_line(void)
+{
+	struct tb_record r;
+
+	CHECK_EQ(tb_parse_mode_line(line_ipi, &r), 0);
+	check(!strcmp(r.mode, "ipi"), "mode %s", r.mode);
+	check(!strcmp(r.targets, "one"), "targets %s", r.targets);
+	CHECK_EQ(r.available, 1);
+	CHECK_EQ(r.pages, 8);
+	CHECK_EQ(r.cpus, 1);
+	CHECK_EQ(r.st.n, 200);
+	CHECK_EQ(r.st.median, 18434);
+	CHECK_EQ(r.st.p90, 20539);
+	CHECK_EQ(r.st.p99, 3119984);
+	CHECK_EQ(r.st.min, 16471);
+	CHECK_EQ(r.st.max, 3883778);
+	CHECK_EQ(r.ctr[TB_C_IPI_HANDLER_RUNS], 200);
+	CHECK_EQ(r.ctr[TB_C_REMOTE_SAMPLES], 200);
+}
+
+static void t_parse_unavailable(void)
+{
+	struct tb_record r;
+
+	CHECK_EQ(tb_parse_mode_line("mode=native available=0 reason=flush_tlb_kernel_range-sealed(IBT)",
+				    &r), 0);
+	CHECK_EQ(r.available, 0);
+	check(!strcmp(r.reason, "flush_tlb_kernel_range-sealed(IBT)"),
+	      "reason %s", r.reason);
+	check(!strcmp(r.mode, "native"), "mode %s", r.mode);
+}
+
+static void t_parse_rejects(void)
+{
+	struct tb_record r;
+	char buf[1024];
+
+	/* not a mode line */
+	CHECK_EQ(tb_parse_mode_line("before ipis_sent=1", &r), -1);
+	CHECK_EQ(tb_parse_mode_line("", &r), -1);
+	/* available mode missing a statistic */
+	snprintf(buf, sizeof(buf), "%s", line_ipi);
+	*strstr(buf, "p99_ns") = 'X';
+	CHECK_EQ(tb_parse_mode_line(buf, &r), -1);
+	/* non-numeric, negative, or junk after the number */
+	CHECK_EQ(tb_parse_mode_line("mode=ipi available=yes", &r), -1);
+	snprintf(buf, sizeof(buf), "%s", line_ipi);
+	memcpy(strstr(buf, "median_ns=") + 10, "-1434", 5);
+	CHECK_EQ(tb_parse_mode_line(buf, &r), -1);
+	snprintf(buf, sizeof(buf), "%s", line_ipi);
+	memcpy(strstr(buf, "median_ns=") + 10, "18a34", 5);
+	CHECK_EQ(tb_parse_mode_line(buf, &r), -1);
+	/* a word without '=' after the first one */
+	CHECK_EQ(tb_parse_mode_line("mode=ipi oops available=0", &r), -1);
+	/* empty key */
+	CHECK_EQ(tb_parse_mode_line("=ipi available=0", &r), -1);
+}
+
+static void t_parse_kv(void)
+{
+	struct tb_kv kv[4];
+	char tag[16];
+	uint64_t v;
+	int n;
+
+	n = tb_parse_kv("  before  a=1\tb=22 c=x  \n", tag, sizeof(tag), kv, 4);
+	CHECK_EQ(n, 3);
+	check(!strcmp(tag, "before"), "tag %s", tag);
+	CHECK_EQ(tb_kv_u64(kv, n, "b", &v), 0);
+	CHECK_EQ(v, 22);
+	CHECK_EQ(tb_kv_u64(kv, n, "c", &v), -1);
+	CHECK_EQ(tb_kv_u64(kv, n, "d", &v), -1);
+	check(tb_kv_str(kv, n, "c") && !strcmp(tb_kv_str(kv, n, "c"), "x"),
+	      "c=x");
+	/* too many pairs for the array */
+	CHECK_EQ(tb_parse_kv("a=1 b=2 c=3 d=4 e=5", tag, sizeof(tag), kv, 4), -1);
+	/* a value may be empty (reason=), a key may not */
+	n = tb_parse_kv("a=", tag, sizeof(tag), kv, 4);
+	CHECK_EQ(n, 1);
+	CHECK_EQ(tb_kv_u64(kv, n, "a", &v), -1);
+	/* 2^64 does not fit */
+	n = tb_parse_kv("a=18446744073709551616", tag, sizeof(tag), kv, 4);
+	CHECK_EQ(tb_kv_u64(kv, n, "a", &v), -1);
+	n = tb_parse_kv("a=18446744073709551615", tag, sizeof(tag), kv, 4);
+	CHECK_EQ(tb_kv_u64(kv, n, "a", &v), 0);
+	CHECK_EQ(v, UINT64_MAX);
+}
+
+static void t_parse_list(void)
+{
+	unsigned int v[4];
+
+	CHECK_EQ(tb_parse_uint_list("1,33,512", v, 4, 1, 512), 3);
+	CHECK_EQ(v[0], 1);
+	CHECK_EQ(v[1], 33);
+	CHECK_EQ(v[2], 512);
+	CHECK_EQ(tb_parse_uint_list("0", v, 4, 1, 512), -1);
+	CHECK_EQ(tb_parse_uint_list("513", v, 4, 1, 512), -1);
+	CHECK_EQ(tb_parse_uint_list("1,,2", v, 4, 1, 512), -1);
+	CHECK_EQ(tb_parse_uint_list("1,2,", v, 4, 1, 512), -1);
+	CHECK_EQ(tb_parse_uint_list("", v, 4, 1, 512), -1);
+	CHECK_EQ(tb_parse_uint_list("1,2,3,4,5", v, 4, 1, 512), -1);
+	CHECK_EQ(tb_parse_uint_list("4x", v, 4, 1, 512), -1);
+	CHECK_EQ(tb_parse_uint_list(" 4", v, 4, 1, 512), -1);
+}
+
+/* -------------------------------------------------------------- output */
+
+static void mk(struct tb_record *r, const char *mode, unsigned int pages,
+	       const char *targets, uint64_t median)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->mode, sizeof(r->mode), "%s", mode);
+	snprintf(r->targets, sizeof(r->targets), "%s", targets);
+	r->pages = pages;
+	r->available = 1;
+	r->st.n = 100;
+	r->st.median = median;
+	r->st.p99 = median * 2;
+	r->cpus = 1;
+	r->ratio_native = r->ratio_ipi = -1;
+}
+
+static void t_ratios(void)
+{
+	struct tb_record r[6];
+
+	mk(&r[0], "ipi", 1, "one", 20000);
+	mk(&r[1], "native", 1, "one", 40000);
+	mk(&r[2], "flusher-sync", 1, "one", 30000);
+	mk(&r[3], "flusher-sync", 2, "one", 30000);	/* no baseline here */
+	mk(&r[4], "ipi", 1, "all", 10000);		/* other target set */
+	mk(&r[5], "native", 1, "all", 0);
+	r[5].available = 0;
+	tb_compute_ratios(r, 6);
+	check(fabs(r[2].ratio_native - 0.75) < 1e-9, "x native %f", r[2].ratio_native);
+	check(fabs(r[2].ratio_ipi - 1.5) < 1e-9, "x ipi %f", r[2].ratio_ipi);
+	check(fabs(r[0].ratio_ipi - 1.0) < 1e-9, "ipi x ipi %f", r[0].ratio_ipi);
+	check(r[3].ratio_native < 0 && r[3].ratio_ipi < 0, "no baseline -> n/a");
+	check(r[4].ratio_native < 0, "unavailable native -> n/a");
+	check(fabs(r[4].ratio_ipi - 1.0) < 1e-9, "all-cell ipi");
+	check(r[5].ratio_ipi < 0, "unavailable record has no ratio");
+}
+
+static char *render(void (*fn)(FILE *, const struct tb_record *, int),
+		    const struct tb_record *r, int n)
+{
+	static char buf[16384];
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+
+	fn(f, r, n);
+	fclose(f);
+	return buf;
+}
+
+static void t_json(void)
+{
+	struct tb_record r[2];
+	char *s;
+
+	mk(&r[0], "ipi", 4, "others", 1234);
+	mk(&r[1], "native", 4, "others", 0);
+	r[1].available = 0;
+	snprintf(r[1].reason, sizeof(r[1].reason), "a \"quoted\" reason");
+	tb_compute_ratios(r, 2);
+	s = render(tb_write_json, r, 2);
+	check(s[0] == '[' && strstr(s, "]\n"), "a JSON list: %s", s);
+	check(strstr(s, "\"mode\": \"ipi\", \"pages\": 4, \"targets\": \"others\", \"available\": true, \"cpus\": 1") != NULL,
+	      "ipi record: %s", s);
+	check(strstr(s, "\"median_ns\": 1234") && strstr(s, "\"p99_ns\": 2468") &&
+	      strstr(s, "\"iters\": 100"), "fields: %s", s);
+	check(strstr(s, "\"available\": false, \"reason\": \"a \\\"quoted\\\" reason\"") != NULL,
+	      "unavailable record escaped: %s", s);
+	check(strstr(s, "\"ratio_native\": null") != NULL, "no native -> null");
+}
+
+static void t_csv(void)
+{
+	struct tb_record r[2];
+	char *s, *second;
+
+	mk(&r[0], "ipi", 1, "one", 20000);
+	mk(&r[1], "native", 1, "one", 40000);
+	snprintf(r[1].note, sizeof(r[1].note), "a, \"note\"");
+	tb_compute_ratios(r, 2);
+	s = render(tb_write_csv, r, 2);
+	static const char hdr[] = "mode,pages,targets,cpus,remote,available,median_ns,";
+	static const char row[] = "ipi,1,one,1,0,1,20000,0,40000,0,0,0,100,0.500,1.000,";
+
+	check(!strncmp(s, hdr, strlen(hdr)), "header: %s", s);
+	second = strchr(s, '\n') + 1;
+	check(!strncmp(second, row, strlen(row)), "ipi row: %s", second);
+	check(strstr(s, ",\"a, \"\"note\"\"\"\n") != NULL, "quoted note: %s", s);
+}
+
+static void t_table(void)
+{
+	struct tb_record r[3];
+	char *s;
+
+	mk(&r[0], "ipi", 1, "one", 20000);
+	mk(&r[1], "native", 1, "one", 40000);
+	mk(&r[2], "batched", 1, "one", 0);
+	r[2].available = 0;
+	snprintf(r[2].reason, sizeof(r[2].reason), "why");
+	tb_compute_ratios(r, 3);
+	s = render(tb_write_table, r, 3);
+	check(strstr(s, "targets=one") != NULL, "group header: %s", s);
+	check(strstr(s, "ipi") && strstr(s, "20.00") && strstr(s, "0.50"),
+	      "ipi row: %s", s);
+	check(strstr(s, "batched        unavailable: why") != NULL,
+	      "unavailable row: %s", s);
+}
+
+int main(void)
+{
+	printf("TAP version 13\n");
+	run("summary of an odd number of samples", t_summary_odd);
+	run("summary of an even number of samples", t_summary_even);
+	run("percentiles of 1..100", t_percentiles_1_to_100);
+	run("p99 ignores the slowest 1%", t_percentiles_1000);
+	run("summary edge cases (1, 0, huge samples)", t_summary_edge);
+	run("N2 difference with/without helpers", t_diff);
+	run("parse an available mode line", t_parse_mode_line);
+	run("parse an unavailable mode line", t_parse_unavailable);
+	run("reject malformed mode lines", t_parse_rejects);
+	run("key=value splitting", t_parse_kv);
+	run("comma-separated number lists", t_parse_list);
+	run("ratios to native and ipi per cell", t_ratios);
+	run("JSON output", t_json);
+	run("CSV output", t_csv);
+	run("table output", t_table);
+	printf("1..%d\n", tests);
+	printf("# %d passed, %d failed\n", tests - failures, failures);
+	return failures ? 1 : 0;
+}

@@ -1,0 +1,633 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tlbbench: drive the tlbflush benchmark (debugfs `bench`) over the sweep
+ * pages x target sets, measure N2 (mprotect) in user space, and write the
+ * table (stdout and table.txt), bench.csv, bench.json, counters.txt,
+ * raw.txt and meta.txt into the output directory. See README.md.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tlbbench.h"
+
+#define MAX_RECORDS	512
+#define PAGE		4096UL
+
+static const unsigned int default_pages[] = { 1, 2, 4, 8, 16, 32, 33, 64, 256, 512 };
+static const char *const target_names[] = { "one", "others", "all" };
+
+struct opts {
+	const char *out;
+	const char *debugfs;
+	const char *modes;
+	unsigned int pages[TB_MAX_PAGES_LIST];
+	int npages;
+	int targets[3];
+	int ntargets;
+	unsigned int iters, warmup, n2_iters, n2_rounds, n2_cap_s;
+	int touch, mprotect, cpu, busy;
+};
+
+static struct tb_record records[MAX_RECORDS];
+static int nrec;
+static FILE *raw;
+static char first_before[4096], last_after[4096];
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("tlbbench: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static struct tb_record *new_record(void)
+{
+	if (nrec >= MAX_RECORDS)
+		die("too many records");
+	memset(&records[nrec], 0, sizeof(records[nrec]));
+	records[nrec].ratio_native = records[nrec].ratio_ipi = -1;
+	return &records[nrec++];
+}
+
+static FILE *out_file(const struct opts *o, const char *name, const char *mode)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", o->out, name);
+	f = fopen(path, mode);
+	if (!f)
+		die("cannot open %s: %s", path, strerror(errno));
+	return f;
+}
+
+static int read_file(const char *path, char *buf, size_t size)
+{
+	ssize_t n, total = 0;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return -1;
+	while ((size_t)total < size - 1 &&
+	       (n = read(fd, buf + total, size - 1 - total)) > 0)
+		total += n;
+	close(fd);
+	buf[total] = '\0';
+	return n < 0 ? -1 : 0;
+}
+
+/* ------------------------------------------------------ in-kernel modes */
+
+/*
+ * --busy: while the kernel modes run, a thread spins in user space on every
+ * other online CPU, so the targets are busy (as with N2's helpers) instead
+ * of idle, where an IPI must first wake the CPU.
+ */
+struct spinner {
+	pthread_t tid;
+	int cpu;
+};
+
+static atomic_int spin_stop;
+static struct spinner spinners[CPU_SETSIZE];
+static int nspinners;
+
+static int pin(int cpu);
+
+static void *spinner_fn(void *arg)
+{
+	struct spinner *sp = arg;
+
+	if (pin(sp->cpu))
+		return (void *)1;
+	while (!atomic_load_explicit(&spin_stop, memory_order_relaxed))
+		;
+	return NULL;
+}
+
+static void spinners_start(const struct opts *o, const cpu_set_t *online)
+{
+	int cpu;
+
+	atomic_store(&spin_stop, 0);
+	nspinners = 0;
+	for (cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+		if (!CPU_ISSET(cpu, online) || cpu == o->cpu)
+			continue;
+		spinners[nspinners].cpu = cpu;
+		if (pthread_create(&spinners[nspinners].tid, NULL, spinner_fn,
+				   &spinners[nspinners]))
+			die("pthread_create failed");
+		nspinners++;
+	}
+}
+
+static void spinners_stop(void)
+{
+	void *ret;
+	int i;
+
+	atomic_store(&spin_stop, 1);
+	for (i = 0; i < nspinners; i++) {
+		pthread_join(spinners[i].tid, &ret);
+		if (ret)
+			die("spinner could not pin itself to cpu%d",
+			    spinners[i].cpu);
+	}
+	nspinners = 0;
+}
+
+static char result[65536];
+
+/* One cell of the kernel modes: write the parameter line, parse the result. */
+static void kernel_cell(const struct opts *o, unsigned int pages,
+			const char *targets)
+{
+	char path[4096], line[512], *l, *save = NULL;
+	struct tb_record r;
+	int fd, len, err = 0, got = 0;
+
+	snprintf(path, sizeof(path), "%s/bench", o->debugfs);
+	len = snprintf(line, sizeof(line),
+		       "modes=%s pages=%u targets=%s iters=%u warmup=%u touch=%d\n",
+		       o->modes, pages, targets, o->iters, o->warmup, o->touch);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		die("cannot open %s: %s (is tlbflush.ko loaded, debugfs mounted?)",
+		    path, strerror(errno));
+	if (write(fd, line, len) != len)
+		err = errno;
+	close(fd);
+	fprintf(raw, "# %s", line);
+	if (err == ENODEV) {
+		/* Only one CPU online: no remote target exists. */
+		char *m, list[256];
+
+		snprintf(list, sizeof(list), "%s", o->modes);
+		for (m = strtok_r(list, ",", &save); m;
+		     m = strtok_r(NULL, ",", &save)) {
+			struct tb_record *x = new_record();
+
+			snprintf(x->mode, sizeof(x->mode), "%s", m);
+			x->pages = pages;
+			snprintf(x->targets, sizeof(x->targets), "%s", targets);
+			snprintf(x->reason, sizeof(x->reason), "no-remote-cpu");
+		}
+		fprintf(raw, "# ENODEV: no remote CPU\n");
+		return;
+	}
+	if (err)
+		die("writing '%.*s' to %s: %s", len - 1, line, path,
+		    strerror(err));
+	if (read_file(path, result, sizeof(result)))
+		die("cannot read %s: %s", path, strerror(errno));
+	fputs(result, raw);
+
+	for (l = strtok_r(result, "\n", &save); l;
+	     l = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(l, "mode=", 5)) {
+			if (tb_parse_mode_line(l, &r))
+				die("cannot parse bench line: %s", l);
+			if (r.available &&
+			    (r.pages != pages || strcmp(r.targets, targets)))
+				die("bench answered for another cell: %s", l);
+			r.pages = pages;
+			snprintf(r.targets, sizeof(r.targets), "%s", targets);
+			if (r.available && !strcmp(r.mode, "native") &&
+			    strcmp(targets, "all"))
+				snprintf(r.note, sizeof(r.note),
+					 "flush_tlb_kernel_range flushes every online CPU");
+			*new_record() = r;
+			got++;
+		} else if (!strncmp(l, "before ", 7) && !first_before[0]) {
+			snprintf(first_before, sizeof(first_before), "%s", l);
+		} else if (!strncmp(l, "after ", 6)) {
+			snprintf(last_after, sizeof(last_after), "%s", l);
+		}
+	}
+	if (!got)
+		die("no mode lines in the bench result");
+}
+
+/* ------------------------------------------------------------ N2 (mprotect) */
+
+struct n2_ctx {
+	volatile char *buf;
+	unsigned int pages;
+	atomic_int stop;
+	atomic_int ready;
+};
+
+struct n2_helper {
+	pthread_t tid;
+	int cpu;
+	struct n2_ctx *ctx;
+};
+
+static int pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+/*
+ * A helper runs the process's mm on its CPU (so the kernel must shoot its
+ * TLB down on mprotect) and keeps the pages in that TLB by reading them.
+ */
+static void *n2_helper_fn(void *arg)
+{
+	struct n2_helper *h = arg;
+	struct n2_ctx *c = h->ctx;
+	unsigned int i;
+
+	if (pin(h->cpu))
+		return (void *)1;
+	atomic_fetch_add(&c->ready, 1);
+	while (!atomic_load_explicit(&c->stop, memory_order_relaxed))
+		for (i = 0; i < c->pages; i++)
+			(void)c->buf[i * PAGE];
+	return NULL;
+}
+
+/* RW -> R on the pages (the direction that needs a shootdown), timed. */
+static uint64_t n2_sample(struct n2_ctx *c)
+{
+	char *b = (char *)c->buf;
+	size_t len = c->pages * PAGE;
+	uint64_t t0, t1;
+	unsigned int i;
+
+	if (mprotect(b, len, PROT_READ | PROT_WRITE))
+		die("mprotect RW: %s", strerror(errno));
+	for (i = 0; i < c->pages; i++)
+		b[i * PAGE] = (char)i;	/* writable, dirty, cached PTEs */
+	t0 = now_ns();
+	if (mprotect(b, len, PROT_READ))
+		die("mprotect R: %s", strerror(errno));
+	t1 = now_ns();
+	return t1 - t0;
+}
+
+/* Up to @n samples; stops early past @deadline (0: none). Returns count. */
+static unsigned int n2_phase(struct n2_ctx *c, unsigned int warm,
+			     unsigned int n, uint64_t *out, uint64_t deadline)
+{
+	unsigned int i;
+
+	for (i = 0; i < warm; i++)
+		n2_sample(c);
+	for (i = 0; i < n; i++) {
+		out[i] = n2_sample(c);
+		if (deadline && now_ns() > deadline)
+			return i + 1;
+	}
+	return n;
+}
+
+/*
+ * N2: mprotect RW->R on @pages pages with helper threads pinned on the
+ * target CPUs, minus the same call with no helper thread, interleaved in
+ * rounds (helpers started, samples, helpers joined, samples without).
+ */
+static void n2_cell(const struct opts *o, unsigned int pages,
+		    const char *targets, const cpu_set_t *online)
+{
+	struct n2_helper helpers[CPU_SETSIZE];
+	struct n2_ctx c = { .pages = pages };
+	unsigned int per = o->n2_iters / o->n2_rounds, round, done = 0, got;
+	uint64_t deadline = now_ns() + (uint64_t)o->n2_cap_s * 1000000000ull;
+	unsigned int warm = o->warmup / o->n2_rounds;
+	uint64_t *with, *without;
+	struct tb_summary sw, so;
+	struct tb_record *r;
+	int cpu, nh = 0, i;
+	char *map;
+
+	if (!per)
+		per = 1;
+	for (cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+		if (!CPU_ISSET(cpu, online) || cpu == o->cpu)
+			continue;
+		if (!strcmp(targets, "one") && nh)
+			break;
+		helpers[nh].cpu = cpu;
+		helpers[nh].ctx = &c;
+		nh++;
+	}
+	r = new_record();
+	snprintf(r->mode, sizeof(r->mode), "mprotect");
+	r->pages = pages;
+	snprintf(r->targets, sizeof(r->targets), "%s", targets);
+	if (!nh) {
+		snprintf(r->reason, sizeof(r->reason), "no-remote-cpu");
+		return;
+	}
+
+	/* PROT_NONE guard pages keep the VMA from merging with neighbours. */
+	map = mmap(NULL, (pages + 2) * PAGE, PROT_NONE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (map == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	c.buf = map + PAGE;
+	if (mprotect((char *)c.buf, pages * PAGE, PROT_READ | PROT_WRITE))
+		die("mprotect: %s", strerror(errno));
+	madvise((char *)c.buf, pages * PAGE, MADV_NOHUGEPAGE);
+	memset((char *)c.buf, 1, pages * PAGE);
+
+	with = calloc((size_t)per * o->n2_rounds, sizeof(*with));
+	without = calloc((size_t)per * o->n2_rounds, sizeof(*without));
+	if (!with || !without)
+		die("out of memory");
+	for (round = 0; round < o->n2_rounds; round++) {
+		atomic_store(&c.stop, 0);
+		atomic_store(&c.ready, 0);
+		for (i = 0; i < nh; i++)
+			if (pthread_create(&helpers[i].tid, NULL, n2_helper_fn,
+					   &helpers[i]))
+				die("pthread_create failed");
+		while (atomic_load(&c.ready) < nh)
+			sched_yield();
+		got = n2_phase(&c, warm, per, with + done, deadline);
+		atomic_store(&c.stop, 1);
+		for (i = 0; i < nh; i++) {
+			void *ret;
+
+			pthread_join(helpers[i].tid, &ret);
+			if (ret)
+				die("helper could not pin itself to cpu%d",
+				    helpers[i].cpu);
+		}
+		n2_phase(&c, warm, got, without + done, 0);
+		done += got;
+		if (now_ns() > deadline)
+			break;
+	}
+	tb_summarize(with, done, &sw);
+	tb_summarize(without, done, &so);
+	r->available = 1;
+	r->cpus = nh + 1;
+	r->remote = nh;
+	tb_make_diff(r, &sw, &so);
+	snprintf(r->note, sizeof(r->note),
+		 "mprotect RW->R with %d pinned helper thread(s) minus without; the calling CPU always flushes too%s%s",
+		 nh, strcmp(targets, "all") ? "" : " (so all = others)",
+		 done < per * o->n2_rounds ? "; time cap reached" : "");
+	fprintf(raw, "# n2 pages=%u targets=%s helpers=%d samples=%u with: median=%" PRIu64
+		" p99=%" PRIu64 " without: median=%" PRIu64 " p99=%" PRIu64 "\n",
+		pages, targets, nh, done, sw.median, sw.p99, so.median, so.p99);
+	free(with);
+	free(without);
+	munmap(map, (pages + 2) * PAGE);
+}
+
+/* ------------------------------------------------------------------ main */
+
+static void usage(void)
+{
+	puts("usage: tlbbench [--out DIR] [--quick] [--iters N] [--warmup N]\n"
+	     "                [--pages LIST] [--targets one,others,all] [--modes LIST]\n"
+	     "                [--n2-iters N] [--no-mprotect] [--no-touch] [--busy] [--cpu N]\n"
+	     "                [--debugfs DIR]\n"
+	     "Needs tlbflush.ko loaded and debugfs mounted; see tools/bench/README.md.");
+}
+
+static void parse_args(int argc, char **argv, struct opts *o)
+{
+	int i, quick = 0, iters_set = 0, warm_set = 0, n2_set = 0;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		unsigned int u[1];
+
+#define NEED_ARG() do { if (!v) die("%s needs an argument", a); i++; } while (0)
+		if (!strcmp(a, "--out")) {
+			NEED_ARG();
+			o->out = v;
+		} else if (!strcmp(a, "--debugfs")) {
+			NEED_ARG();
+			o->debugfs = v;
+		} else if (!strcmp(a, "--modes")) {
+			NEED_ARG();
+			o->modes = v;
+		} else if (!strcmp(a, "--quick")) {
+			quick = 1;
+		} else if (!strcmp(a, "--no-mprotect")) {
+			o->mprotect = 0;
+		} else if (!strcmp(a, "--busy")) {
+			o->busy = 1;
+		} else if (!strcmp(a, "--no-touch")) {
+			o->touch = 0;
+		} else if (!strcmp(a, "--pages")) {
+			NEED_ARG();
+			o->npages = tb_parse_uint_list(v, o->pages,
+						       TB_MAX_PAGES_LIST, 1, 512);
+			if (o->npages < 1)
+				die("bad --pages %s (1..512, comma-separated)", v);
+		} else if (!strcmp(a, "--targets")) {
+			char buf[64], *t, *save = NULL;
+			int k;
+
+			NEED_ARG();
+			snprintf(buf, sizeof(buf), "%s", v);
+			o->ntargets = 0;
+			for (t = strtok_r(buf, ",", &save); t;
+			     t = strtok_r(NULL, ",", &save)) {
+				for (k = 0; k < 3; k++)
+					if (!strcmp(t, target_names[k]))
+						break;
+				if (k == 3 || o->ntargets == 3)
+					die("bad --targets %s", v);
+				o->targets[o->ntargets++] = k;
+			}
+		} else if (!strcmp(a, "--iters") || !strcmp(a, "--warmup") ||
+			   !strcmp(a, "--cpu") || !strcmp(a, "--n2-iters")) {
+			NEED_ARG();
+			if (tb_parse_uint_list(v, u, 1, 0, 100000) != 1)
+				die("bad %s %s", a, v);
+			if (!strcmp(a, "--iters")) {
+				o->iters = u[0];
+				iters_set = 1;
+			} else if (!strcmp(a, "--warmup")) {
+				o->warmup = u[0];
+				warm_set = 1;
+			} else if (!strcmp(a, "--n2-iters")) {
+				o->n2_iters = u[0];
+				n2_set = 1;
+			} else {
+				o->cpu = (int)u[0];
+			}
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage();
+			exit(0);
+		} else {
+			usage();
+			die("unknown option %s", a);
+		}
+#undef NEED_ARG
+	}
+	if (!iters_set)
+		o->iters = quick ? 200 : 2000;
+	if (!warm_set)
+		o->warmup = quick ? 20 : 200;
+	if (!n2_set)
+		o->n2_iters = quick ? 200 : 1000;
+	if (!o->iters || o->n2_iters < o->n2_rounds)
+		die("--iters must be >= 1 and --n2-iters >= %u", o->n2_rounds);
+}
+
+static char header[2048];
+
+static void write_meta(const struct opts *o, int online)
+{
+	char ceil[64] = "unknown";
+	struct utsname u;
+	FILE *f = out_file(o, "meta.txt", "w");
+
+	uname(&u);
+	if (!read_file("/sys/kernel/debug/x86/tlb_single_page_flush_ceiling",
+		       ceil, sizeof(ceil)))
+		ceil[strcspn(ceil, "\n")] = '\0';
+	fprintf(f, "kernel %s %s\nonline_cpus %d\nbench_cpu %d\niters %u\nwarmup %u\n"
+		"n2_iters %u\nn2_rounds %u\nn2_cap_s %u\ntouch %d\nbusy_targets %d\nmodes %s\n"
+		"tlb_single_page_flush_ceiling %s\n",
+		u.release, u.machine, online, o->cpu, o->iters, o->warmup,
+		o->n2_iters, o->n2_rounds, o->n2_cap_s, o->touch, o->busy, o->modes, ceil);
+	fclose(f);
+	snprintf(header, sizeof(header), "tlbbench: kernel %s, %d CPUs online, bench on cpu%d, %u iterations per mode and cell (+%u warm-up), touch=%d\n"
+	       "native = flush_tlb_kernel_range (flushes every online CPU whatever the target set; tlb_single_page_flush_ceiling=%s)\n"
+	       "ipi = smp_call_function_many, empty handler, wait=true (the floor); flusher modes: this module;\n"
+	       "mprotect = N2, mprotect RW->R with helper threads on the targets minus without (%u samples)\n",
+	       u.release, online, o->cpu, o->iters, o->warmup, o->touch, ceil,
+	       o->n2_iters);
+	fputs(header, stdout);
+}
+
+static void write_counters(const struct opts *o, const char *before_stats,
+			   const char *after_stats)
+{
+	FILE *f = out_file(o, "counters.txt", "w");
+
+	fprintf(f, "# tlbflush counters around the whole sweep (debugfs bench before/after lines)\n%s\n%s\n",
+		first_before, last_after);
+	if (before_stats[0]) {
+		fprintf(f, "# debugfs stats before the sweep\n%s", before_stats);
+		fprintf(f, "# debugfs stats after the sweep\n%s", after_stats);
+	}
+	fclose(f);
+}
+
+int main(int argc, char **argv)
+{
+	static char stats_before[8192], stats_after[8192];
+	struct opts o = {
+		.out = "tlbbench-results",
+		.debugfs = "/sys/kernel/debug/tlbflush",
+		.modes = "ipi,native,flusher-sync,flusher-async,broadcast,batched",
+		.touch = 1,
+		.mprotect = 1,
+		.n2_rounds = 4,
+		.n2_cap_s = 6,
+	};
+	char path[4096];
+	cpu_set_t online;
+	uint64_t t_start;
+	int ti, pi, online_n;
+	FILE *f;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	parse_args(argc, argv, &o);
+	if (!o.npages) {
+		memcpy(o.pages, default_pages, sizeof(default_pages));
+		o.npages = sizeof(default_pages) / sizeof(default_pages[0]);
+	}
+	if (!o.ntargets) {
+		o.ntargets = 3;
+		for (ti = 0; ti < 3; ti++)
+			o.targets[ti] = ti;
+	}
+	if (sched_getaffinity(0, sizeof(online), &online))
+		die("sched_getaffinity: %s", strerror(errno));
+	online_n = CPU_COUNT(&online);
+	if (!CPU_ISSET(o.cpu, &online) || pin(o.cpu))
+		die("cannot run on cpu%d", o.cpu);
+	if (mkdir(o.out, 0755) && errno != EEXIST)
+		die("mkdir %s: %s", o.out, strerror(errno));
+
+	raw = out_file(&o, "raw.txt", "w");
+	write_meta(&o, online_n);
+	snprintf(path, sizeof(path), "%s/stats", o.debugfs);
+	if (read_file(path, stats_before, sizeof(stats_before)))
+		stats_before[0] = '\0';
+
+	t_start = now_ns();
+	for (ti = 0; ti < o.ntargets; ti++) {
+		const char *t = target_names[o.targets[ti]];
+
+		for (pi = 0; pi < o.npages; pi++) {
+			uint64_t t0 = now_ns();
+
+			if (o.busy)
+				spinners_start(&o, &online);
+			kernel_cell(&o, o.pages[pi], t);
+			if (o.busy)
+				spinners_stop();
+			if (o.mprotect)
+				n2_cell(&o, o.pages[pi], t, &online);
+			fprintf(stderr, "tlbbench: targets=%s pages=%u done in %.1f s\n",
+				t, o.pages[pi], (now_ns() - t0) / 1e9);
+		}
+	}
+	fprintf(stderr, "tlbbench: sweep took %.1f s\n",
+		(now_ns() - t_start) / 1e9);
+	if (stats_before[0] && read_file(path, stats_after, sizeof(stats_after)))
+		stats_after[0] = '\0';
+	fclose(raw);
+
+	tb_compute_ratios(records, nrec);
+	tb_write_table(stdout, records, nrec);
+	f = out_file(&o, "table.txt", "w");
+	fputs(header, f);
+	tb_write_table(f, records, nrec);
+	fclose(f);
+	f = out_file(&o, "bench.csv", "w");
+	tb_write_csv(f, records, nrec);
+	fclose(f);
+	f = out_file(&o, "bench.json", "w");
+	tb_write_json(f, records, nrec);
+	fclose(f);
+	write_counters(&o, stats_before, stats_after);
+	printf("\ncounters around the sweep:\n%s\n%s\n", first_before, last_after);
+	printf("tlbbench: wrote %s/{table.txt,bench.csv,bench.json,counters.txt,raw.txt,meta.txt}\n",
+	       o.out);
+	return 0;
+}

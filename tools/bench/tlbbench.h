@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tlbbench: user-space driver of the tlbflush benchmark (see README.md).
+ * This header is the part that the host tests exercise: statistics, the
+ * parser of debugfs `bench` result lines and of the command line lists, and
+ * the record/ratio/CSV/JSON code. The kernel side computes its statistics
+ * the same way (bench.c, tlbf_bench_summarize()).
+ */
+#ifndef TLBBENCH_H
+#define TLBBENCH_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#define TB_MAX_PAGES_LIST	32
+#define TB_MAX_KV		64
+#define TB_NAME_LEN		32
+
+/* Statistics of a set of samples (ns). All zero for n == 0. */
+struct tb_summary {
+	unsigned int n;
+	uint64_t median;	/* middle, or lower + (upper - lower) / 2 */
+	uint64_t p90;		/* nearest rank: sorted[ceil(0.90 n) - 1] */
+	uint64_t p99;		/* nearest rank: sorted[ceil(0.99 n) - 1] */
+	uint64_t min, max;
+	uint64_t mean;		/* rounded down */
+};
+
+/* Sorts @v in place. */
+void tb_summarize(uint64_t *v, unsigned int n, struct tb_summary *s);
+uint64_t tb_percentile(const uint64_t *sorted, unsigned int n,
+		       unsigned int pct);
+
+/* One `key=value` pair of a debugfs line (copied out of it). */
+struct tb_kv {
+	char key[TB_NAME_LEN];
+	char val[96];
+};
+
+/*
+ * Split a line of blank-separated pairs. The first word may be a bare tag
+ * (`params`, `before`, `after`), returned in @tag (empty if the line starts
+ * with a pair). Return: number of pairs, -1 on a malformed word or too many.
+ */
+int tb_parse_kv(const char *line, char *tag, size_t tagsz, struct tb_kv *kv,
+		int max);
+/* Return: 0 and *out, -1 if @key is missing or not an unsigned number. */
+int tb_kv_u64(const struct tb_kv *kv, int n, const char *key, uint64_t *out);
+const char *tb_kv_str(const struct tb_kv *kv, int n, const char *key);
+
+/* Parse "1,2,4" into @out (ascending not required). Return count or -1. */
+int tb_parse_uint_list(const char *s, unsigned int *out, int max,
+		       unsigned int lo, unsigned int hi);
+
+/* Counters kept per record (deltas over the record's measured samples). */
+enum tb_ctr {
+	TB_C_IPIS_SENT,
+	TB_C_IPIS_RECEIVED,
+	TB_C_PAGES_INVALIDATED,
+	TB_C_FULL_FLUSHES,
+	TB_C_LOCAL_FLUSHES,
+	TB_C_DISPATCHES,
+	TB_C_SYNCS,
+	TB_C_IPI_HANDLER_RUNS,
+	TB_C_NATIVE_CALLS,
+	TB_C_CPU_SAMPLES,
+	TB_C_REMOTE_SAMPLES,
+	TB_NR_CTR
+};
+
+extern const char *const tb_ctr_names[TB_NR_CTR];
+
+/* One cell of the result: a mode at a page count and target set. */
+struct tb_record {
+	char mode[TB_NAME_LEN];
+	unsigned int pages;
+	char targets[8];		/* one, others, all */
+	int available;
+	char reason[96];
+	unsigned int cpus;		/* CPUs that flushed */
+	unsigned int remote;		/* remote CPUs among them */
+	struct tb_summary st;
+	double ratio_native;		/* median / native median, < 0: n/a */
+	double ratio_ipi;		/* median / ipi median, < 0: n/a */
+	uint64_t ctr[TB_NR_CTR];
+	/* N2 (mode "mprotect") only: what the difference was taken from */
+	int is_diff;
+	struct tb_summary raw;		/* with helper threads */
+	struct tb_summary base;		/* without helper threads */
+	char note[192];
+};
+
+/*
+ * Fill @r from a `mode=...` line of debugfs `bench`. Return 0, or -1 if the
+ * line is not a mode line or lacks a field an available mode must have.
+ */
+int tb_parse_mode_line(const char *line, struct tb_record *r);
+
+/* N2: @r = with - without (medians, percentiles minus the base median). */
+void tb_make_diff(struct tb_record *r, const struct tb_summary *with,
+		  const struct tb_summary *without);
+
+/* Fill ratio_native / ratio_ipi of every record from its cell's baselines. */
+void tb_compute_ratios(struct tb_record *r, int n);
+
+void tb_write_csv(FILE *f, const struct tb_record *r, int n);
+void tb_write_json(FILE *f, const struct tb_record *r, int n);
+void tb_write_table(FILE *f, const struct tb_record *r, int n);
+
+#endif /* TLBBENCH_H */

@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tlbbench: statistics, parsing and output (the host-tested part).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tlbbench.h"
+
+const char *const tb_ctr_names[TB_NR_CTR] = {
+	[TB_C_IPIS_SENT] = "ipis_sent",
+	[TB_C_IPIS_RECEIVED] = "ipis_received",
+	[TB_C_PAGES_INVALIDATED] = "pages_invalidated",
+	[TB_C_FULL_FLUSHES] = "full_flushes",
+	[TB_C_LOCAL_FLUSHES] = "local_flushes",
+	[TB_C_DISPATCHES] = "dispatches",
+	[TB_C_SYNCS] = "syncs",
+	[TB_C_IPI_HANDLER_RUNS] = "ipi_handler_runs",
+	[TB_C_NATIVE_CALLS] = "native_calls",
+	[TB_C_CPU_SAMPLES] = "cpu_samples",
+	[TB_C_REMOTE_SAMPLES] = "remote_samples",
+};
+
+/* ------------------------------------------------------------ statistics */
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+uint64_t tb_percentile(const uint64_t *sorted, unsigned int n,
+		       unsigned int pct)
+{
+	uint64_t rank = ((uint64_t)n * pct + 99) / 100;
+
+	if (!n)
+		return 0;
+	return sorted[rank ? rank - 1 : 0];
+}
+
+void tb_summarize(uint64_t *v, unsigned int n, struct tb_summary *s)
+{
+	uint64_t sum = 0;
+	unsigned int i;
+
+	memset(s, 0, sizeof(*s));
+	if (!n)
+		return;
+	qsort(v, n, sizeof(*v), cmp_u64);
+	for (i = 0; i < n; i++)
+		sum += v[i];
+	s->n = n;
+	s->min = v[0];
+	s->max = v[n - 1];
+	s->mean = sum / n;
+	if (n & 1)
+		s->median = v[n / 2];
+	else
+		s->median = v[n / 2 - 1] + (v[n / 2] - v[n / 2 - 1]) / 2;
+	s->p90 = tb_percentile(v, n, 90);
+	s->p99 = tb_percentile(v, n, 99);
+}
+
+/* --------------------------------------------------------------- parsing */
+
+int tb_parse_kv(const char *line, char *tag, size_t tagsz, struct tb_kv *kv,
+		int max)
+{
+	const char *p = line, *w, *eq;
+	size_t len, klen;
+	int n = 0, first = 1;
+
+	if (tag && tagsz)
+		tag[0] = '\0';
+	for (;;) {
+		while (*p && isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		w = p;
+		while (*p && !isspace((unsigned char)*p))
+			p++;
+		len = (size_t)(p - w);
+		eq = memchr(w, '=', len);
+		if (!eq) {
+			/* Only the first word may be a bare tag. */
+			if (!first || !tag || len >= tagsz)
+				return -1;
+			memcpy(tag, w, len);
+			tag[len] = '\0';
+			first = 0;
+			continue;
+		}
+		first = 0;
+		klen = (size_t)(eq - w);
+		if (!klen || klen >= sizeof(kv->key) ||
+		    len - klen - 1 >= sizeof(kv->val) || n >= max)
+			return -1;
+		memcpy(kv[n].key, w, klen);
+		kv[n].key[klen] = '\0';
+		memcpy(kv[n].val, eq + 1, len - klen - 1);
+		kv[n].val[len - klen - 1] = '\0';
+		n++;
+	}
+	return n;
+}
+
+const char *tb_kv_str(const struct tb_kv *kv, int n, const char *key)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(kv[i].key, key))
+			return kv[i].val;
+	return NULL;
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || !isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int tb_kv_u64(const struct tb_kv *kv, int n, const char *key, uint64_t *out)
+{
+	return parse_u64(tb_kv_str(kv, n, key), out);
+}
+
+int tb_parse_uint_list(const char *s, unsigned int *out, int max,
+		       unsigned int lo, unsigned int hi)
+{
+	char buf[256], *tok, *save = NULL;
+	uint64_t v;
+	int n = 0;
+
+	if (!s || strlen(s) >= sizeof(buf) || !*s)
+		return -1;
+	strcpy(buf, s);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (parse_u64(tok, &v) || v < lo || v > hi || n >= max)
+			return -1;
+		out[n++] = (unsigned int)v;
+	}
+	/* "1,,2" or a trailing comma: strtok would skip the empty field. */
+	if (strstr(s, ",,") || s[0] == ',' || s[strlen(s) - 1] == ',')
+		return -1;
+	return n;
+}
+
+int tb_parse_mode_line(const char *line, struct tb_record *r)
+{
+	struct tb_kv kv[TB_MAX_KV];
+	char tag[16];
+	const char *s;
+	uint64_t v;
+	int n, i;
+
+	n = tb_parse_kv(line, tag, sizeof(tag), kv, TB_MAX_KV);
+	if (n < 0 || tag[0])
+		return -1;
+	memset(r, 0, sizeof(*r));
+	r->ratio_native = r->ratio_ipi = -1;
+	s = tb_kv_str(kv, n, "mode");
+	if (!s || strlen(s) >= sizeof(r->mode))
+		return -1;
+	strcpy(r->mode, s);
+	if (tb_kv_u64(kv, n, "available", &v) || v > 1)
+		return -1;
+	r->available = (int)v;
+	if (!r->available) {
+		s = tb_kv_str(kv, n, "reason");
+		snprintf(r->reason, sizeof(r->reason), "%s", s ? s : "unknown");
+		return 0;
+	}
+	s = tb_kv_str(kv, n, "targets");
+	if (!s || strlen(s) >= sizeof(r->targets))
+		return -1;
+	strcpy(r->targets, s);
+	{
+		static const char *const need[] = {
+			"pages", "cpus", "remote", "iters", "median_ns",
+			"p90_ns", "p99_ns", "min_ns", "max_ns", "mean_ns",
+		};
+		uint64_t f[10];
+
+		for (i = 0; i < 10; i++)
+			if (tb_kv_u64(kv, n, need[i], &f[i]))
+				return -1;
+		r->pages = (unsigned int)f[0];
+		r->cpus = (unsigned int)f[1];
+		r->remote = (unsigned int)f[2];
+		r->st.n = (unsigned int)f[3];
+		r->st.median = f[4];
+		r->st.p90 = f[5];
+		r->st.p99 = f[6];
+		r->st.min = f[7];
+		r->st.max = f[8];
+		r->st.mean = f[9];
+	}
+	for (i = 0; i < TB_NR_CTR; i++)
+		if (tb_kv_u64(kv, n, tb_ctr_names[i], &r->ctr[i]))
+			return -1;
+	return 0;
+}
+
+/* ------------------------------------------------------------ derivation */
+
+static uint64_t sat_sub(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : 0;
+}
+
+void tb_make_diff(struct tb_record *r, const struct tb_summary *with,
+		  const struct tb_summary *without)
+{
+	r->is_diff = 1;
+	r->raw = *with;
+	r->base = *without;
+	r->st.n = with->n;
+	r->st.median = sat_sub(with->median, without->median);
+	r->st.p90 = sat_sub(with->p90, without->median);
+	r->st.p99 = sat_sub(with->p99, without->median);
+	r->st.min = sat_sub(with->min, without->median);
+	r->st.max = sat_sub(with->max, without->median);
+	r->st.mean = sat_sub(with->mean, without->mean);
+}
+
+static const struct tb_record *find_cell(const struct tb_record *r, int n,
+					 const struct tb_record *like,
+					 const char *mode)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (r[i].available && r[i].pages == like->pages &&
+		    !strcmp(r[i].targets, like->targets) &&
+		    !strcmp(r[i].mode, mode))
+			return &r[i];
+	return NULL;
+}
+
+static double ratio(const struct tb_record *r, const struct tb_record *base)
+{
+	if (!r->available || !base || !base->st.median)
+		return -1;
+	return (double)r->st.median / (double)base->st.median;
+}
+
+void tb_compute_ratios(struct tb_record *r, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		r[i].ratio_native = ratio(&r[i], find_cell(r, n, &r[i], "native"));
+		r[i].ratio_ipi = ratio(&r[i], find_cell(r, n, &r[i], "ipi"));
+	}
+}
+
+/* ---------------------------------------------------------------- output */
+
+static void csv_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void csv_ratio(FILE *f, double v)
+{
+	if (v >= 0)
+		fprintf(f, ",%.3f", v);
+	else
+		fputs(",", f);
+}
+
+void tb_write_csv(FILE *f, const struct tb_record *r, int n)
+{
+	int i, c;
+
+	fputs("mode,pages,targets,cpus,remote,available,median_ns,p90_ns,p99_ns,min_ns,max_ns,mean_ns,iters,ratio_native,ratio_ipi",
+	      f);
+	for (c = 0; c < TB_NR_CTR; c++)
+		fprintf(f, ",%s", tb_ctr_names[c]);
+	fputs(",reason,note\n", f);
+	for (i = 0; i < n; i++) {
+		const struct tb_record *x = &r[i];
+
+		fprintf(f, "%s,%u,%s,", x->mode, x->pages, x->targets);
+		if (x->available)
+			fprintf(f, "%u,%u,1,%" PRIu64 ",%" PRIu64 ",%" PRIu64
+				",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%u",
+				x->cpus, x->remote, x->st.median, x->st.p90,
+				x->st.p99, x->st.min, x->st.max, x->st.mean,
+				x->st.n);
+		else
+			fputs(",,0,,,,,,,0", f);
+		csv_ratio(f, x->ratio_native);
+		csv_ratio(f, x->ratio_ipi);
+		for (c = 0; c < TB_NR_CTR; c++)
+			fprintf(f, ",%" PRIu64, x->ctr[c]);
+		fputc(',', f);
+		csv_str(f, x->reason);
+		fputc(',', f);
+		csv_str(f, x->note);
+		fputc('\n', f);
+	}
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(f, "\\u%04x", (unsigned char)*s);
+		else
+			fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void json_summary(FILE *f, const char *name, const struct tb_summary *s)
+{
+	fprintf(f, ", \"%s\": {\"median_ns\": %" PRIu64 ", \"p90_ns\": %" PRIu64
+		", \"p99_ns\": %" PRIu64 ", \"min_ns\": %" PRIu64
+		", \"max_ns\": %" PRIu64 ", \"mean_ns\": %" PRIu64
+		", \"iters\": %u}",
+		name, s->median, s->p90, s->p99, s->min, s->max, s->mean, s->n);
+}
+
+void tb_write_json(FILE *f, const struct tb_record *r, int n)
+{
+	int i, c;
+
+	fputs("[\n", f);
+	for (i = 0; i < n; i++) {
+		const struct tb_record *x = &r[i];
+
+		fputs("  {\"mode\": ", f);
+		json_str(f, x->mode);
+		fprintf(f, ", \"pages\": %u, \"targets\": ", x->pages);
+		json_str(f, x->targets);
+		if (!x->available) {
+			fputs(", \"available\": false, \"reason\": ", f);
+			json_str(f, x->reason);
+		} else {
+			fprintf(f, ", \"available\": true, \"cpus\": %u, \"remote\": %u, \"median_ns\": %" PRIu64
+				", \"p90_ns\": %" PRIu64 ", \"p99_ns\": %" PRIu64
+				", \"min_ns\": %" PRIu64 ", \"max_ns\": %" PRIu64
+				", \"mean_ns\": %" PRIu64 ", \"iters\": %u",
+				x->cpus, x->remote, x->st.median, x->st.p90,
+				x->st.p99, x->st.min, x->st.max, x->st.mean,
+				x->st.n);
+			fputs(", \"ratio_native\": ", f);
+			if (x->ratio_native >= 0)
+				fprintf(f, "%.3f", x->ratio_native);
+			else
+				fputs("null", f);
+			fputs(", \"ratio_ipi\": ", f);
+			if (x->ratio_ipi >= 0)
+				fprintf(f, "%.3f", x->ratio_ipi);
+			else
+				fputs("null", f);
+			fputs(", \"counters\": {", f);
+			for (c = 0; c < TB_NR_CTR; c++)
+				fprintf(f, "%s\"%s\": %" PRIu64, c ? ", " : "",
+					tb_ctr_names[c], x->ctr[c]);
+			fputc('}', f);
+			if (x->is_diff) {
+				json_summary(f, "with_helpers", &x->raw);
+				json_summary(f, "without_helpers", &x->base);
+			}
+		}
+		if (x->note[0]) {
+			fputs(", \"note\": ", f);
+			json_str(f, x->note);
+		}
+		fprintf(f, "}%s\n", i + 1 < n ? "," : "");
+	}
+	fputs("]\n", f);
+}
+
+static void table_ratio(FILE *f, double v)
+{
+	if (v >= 0)
+		fprintf(f, " %9.2f", v);
+	else
+		fprintf(f, " %9s", "-");
+}
+
+void tb_write_table(FILE *f, const struct tb_record *r, int n)
+{
+	const char *targets = "";
+	unsigned int pages = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		const struct tb_record *x = &r[i];
+
+		if (strcmp(x->targets, targets)) {
+			targets = x->targets;
+			pages = 0;
+			fprintf(f, "\ntargets=%s\n%6s  %-14s %4s %11s %11s %9s %9s %7s\n",
+				targets, "pages", "mode", "cpus", "median_us",
+				"p99_us", "x native", "x ipi", "iters");
+		} else if (x->pages != pages) {
+			fputc('\n', f);
+		}
+		pages = x->pages;
+		fprintf(f, "%6u  %-14s", x->pages, x->mode);
+		if (!x->available) {
+			fprintf(f, " unavailable: %s\n", x->reason);
+			continue;
+		}
+		fprintf(f, " %4u %11.2f %11.2f", x->cpus, x->st.median / 1e3,
+			x->st.p99 / 1e3);
+		table_ratio(f, x->ratio_native);
+		table_ratio(f, x->ratio_ipi);
+		fprintf(f, " %7u\n", x->st.n);
+	}
+}
