@@ -199,6 +199,7 @@ DEFINE_SHOW_ATTRIBUTE(tlbf_queues);
  * @targets: target set of the scenario's flushers
  * @strategy: their strategy
  * @on_cpu: CPU the mapper/flush commands run on, -1 for the writer's
+ * @wait: sessions of the async/broadcast strategies sync before finishing
  * @out: log of the last write, returned by read
  * @out_len: bytes used in @out
  */
@@ -208,6 +209,7 @@ struct tlbf_cmd_state {
 	cpumask_var_t targets;
 	enum tlbf_strategy strategy;
 	int on_cpu;
+	bool wait;
 	char out[TLBF_CMD_OUT_SIZE];
 	size_t out_len;
 };
@@ -277,7 +279,7 @@ static long tlbf_cmd_run(void *arg)
 		err = tlbf_flusher_issue_req(&fl, &req);
 	if (!err)
 		err = tlbf_flusher_dispatch(&fl);
-	if (!err && s->strategy != TLBF_STRAT_SYNC) {
+	if (!err && s->wait && s->strategy != TLBF_STRAT_SYNC) {
 		/* Scripts see completed flushes; async dispatch returned early. */
 		err2 = tlbf_flusher_sync(&fl);
 		err = err ? err : err2;
@@ -322,6 +324,8 @@ static int tlbf_cmd_parse_flags(const char *w, u64 *flags)
  *   strategy async|sync|broadcast
  *   targets CPULIST|all|none     e.g. "0-3", "1,3"; "all" = online CPUs
  *   on CPU|any                   run the commands below on CPU
+ *   wait on|off                  async/broadcast sessions sync (default on)
+ *                                or leave their flushes in flight
  *   map VA [NR [ro|rw]]          map NR (1) pages, default rw; no flush
  *   protect VA NR ro|rw          change flags, flush through a flusher
  *   unmap VA [NR]                unmap, free empty tables, then flushed
@@ -330,8 +334,9 @@ static int tlbf_cmd_parse_flags(const char *w, u64 *flags)
  *   reset                        zero the counters
  *
  * Each mapper/flush command is one flusher session with the current
- * strategy and targets: issue, dispatch, sync, finish. VA and NR accept
- * 0x hex. Errors: -EINVAL bad syntax, or what the layers return.
+ * strategy and targets: issue, dispatch, sync (unless "wait off"), finish.
+ * VA and NR accept 0x hex. Errors: -EINVAL bad syntax, or what the layers
+ * return.
  */
 static int tlbf_cmd_line(char *line)
 {
@@ -389,6 +394,15 @@ static int tlbf_cmd_line(char *line)
 		    !cpu_possible(cpu))
 			return -EINVAL;
 		s->on_cpu = cpu;
+		return 0;
+	}
+	if (!strcmp(w[0], "wait") && n == 2) {
+		if (!strcmp(w[1], "on"))
+			s->wait = true;
+		else if (!strcmp(w[1], "off"))
+			s->wait = false;
+		else
+			return -EINVAL;
 		return 0;
 	}
 	if (!strcmp(w[0], "quiesce") && n == 1) {
@@ -532,6 +546,7 @@ int tlbf_debugfs_init(struct dentry *root)
 	cpumask_copy(s->targets, cpu_online_mask);
 	s->strategy = TLBF_STRAT_ASYNC;
 	s->on_cpu = -1;
+	s->wait = true;
 	tlbf_cmd = s;
 
 	debugfs_create_file("stats", 0600, root, NULL, &tlbf_stats_fops);
