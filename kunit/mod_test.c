@@ -5,6 +5,7 @@
  */
 #include <kunit/test.h>
 #include <linux/atomic.h>
+#include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
 #include <linux/percpu.h>

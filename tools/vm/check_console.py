@@ -92,18 +92,54 @@ def find_splats(lines):
     return found
 
 
+def console_only(lines):
+    """The log without the DMESG dump the init script appends (it repeats
+    what the console already showed)."""
+    out, inside = [], False
+    for l in lines:
+        if l.startswith(MARK + "DMESG BEGIN"):
+            inside = True
+        elif l.startswith(MARK + "DMESG END"):
+            inside = False
+        elif not inside:
+            out.append(l)
+    return out
+
+
 def extract_ktap(lines):
-    """The KTAP lines of the log, with a top-level header added when the
-    kernel printed suites without one (module-loaded suites)."""
-    ktap = [l for l in lines if KTAP_LINE.match(l) and not l.startswith(MARK)]
-    if not ktap:
+    """The KTAP of the run as one document.
+
+    The kernel prints one top-level KTAP document at boot (built-in suites,
+    here "1..0") and one per module whose suites run at load. Empty
+    documents are dropped; several non-empty ones are merged under one
+    header with the top-level results renumbered."""
+    ktap = [l for l in console_only(lines)
+            if KTAP_LINE.match(l) and not l.startswith(MARK)]
+    docs, cur = [], None
+    for l in ktap:
+        if l.startswith("KTAP version") or l.startswith("TAP version"):
+            cur = []
+            docs.append(cur)
+            continue
+        if cur is None:
+            cur = []
+            docs.append(cur)
+        cur.append(l)
+    body = []
+    for doc in docs:
+        if any(RESULT.match(l) for l in doc):
+            body.extend(l for l in doc if not (PLAN.match(l) and not l.startswith(" ")))
+    if not body:
         return []
-    if not ktap[0].startswith("KTAP version") and not ktap[0].startswith("TAP"):
-        ktap.insert(0, "KTAP version 1")
-    if len(ktap) < 2 or not PLAN.match(ktap[1]) or ktap[1].startswith(" "):
-        top = sum(1 for l in ktap if RESULT.match(l) and not l.startswith(" "))
-        ktap.insert(1, f"1..{top}")
-    return ktap
+    out, n = ["KTAP version 1", None], 0
+    for l in body:
+        m = RESULT.match(l)
+        if m and not l.startswith(" "):
+            n += 1
+            l = re.sub(r"^(not ok|ok) \d+", lambda mm: f"{mm.group(1)} {n}", l)
+        out.append(l)
+    out[1] = f"1..{n}"
+    return out
 
 
 def ktap_cases(ktap):
