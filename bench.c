@@ -176,6 +176,18 @@ bool tlbf_bench_mode_available(enum tlbf_bench_mode m, const char **reason)
 }
 EXPORT_SYMBOL_GPL(tlbf_bench_mode_available);
 
+/**
+ * tlbf_bench_buffer() - the address of the pages every mode flushes
+ *
+ * Return: the start of the bench's page-aligned buffer (TLBF_BENCH_MAX_PAGES
+ * pages); a run with pages=N flushes its first N pages.
+ */
+unsigned long tlbf_bench_buffer(void)
+{
+	return (unsigned long)tlbf_bench_pages;
+}
+EXPORT_SYMBOL_GPL(tlbf_bench_buffer);
+
 /* ---------------------------------------------------------- statistics */
 
 static int tlbf_cmp_u64(const void *a, const void *b)
@@ -354,7 +366,7 @@ static void tlbf_bench_touch_fn(void *info)
 }
 
 /* N3: the handler of the floor does nothing but count its run. */
-static void tlbf_bench_ipi_fn(void *info)
+static noinline void tlbf_bench_ipi_fn(void *info)
 {
 	this_cpu_inc(tlbf_bench_ipi_runs);
 }

@@ -160,6 +160,7 @@ int tlbf_bench_parse(const char *line, struct tlbf_bench_params *p);
 void tlbf_bench_summarize(u64 *samples, unsigned int n,
 			  struct tlbf_bench_summary *s);
 bool tlbf_bench_mode_available(enum tlbf_bench_mode m, const char **reason);
+unsigned long tlbf_bench_buffer(void);
 int tlbf_bench_run(const struct tlbf_bench_params *p,
 		   struct tlbf_bench_result *res);
 
