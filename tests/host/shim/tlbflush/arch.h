@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Host replacement of include/tlbflush/arch.h: nothing to invalidate in
+ * user space, so the calls are counted and the last pages recorded, and
+ * the tests check what the core code asked to flush.
+ */
+#ifndef _TLBFLUSH_ARCH_H
+#define _TLBFLUSH_ARCH_H
+
+#include "../shim_kernel.h"
+
+#define SHIM_FLUSH_LOG	64
+
+extern unsigned long shim_flush_page_calls;
+extern unsigned long shim_flush_all_calls;
+extern unsigned long shim_flush_log[SHIM_FLUSH_LOG];	/* ring of page VAs */
+
+static inline void tlbf_arch_flush_page(unsigned long va)
+{
+	shim_flush_log[shim_flush_page_calls % SHIM_FLUSH_LOG] = va;
+	shim_flush_page_calls++;
+}
+
+static inline void tlbf_arch_flush_all(void)
+{
+	shim_flush_all_calls++;
+}
+
+#endif /* _TLBFLUSH_ARCH_H */
