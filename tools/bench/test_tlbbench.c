@@ -326,7 +326,7 @@ static void t_json(void)
 	tb_compute_ratios(r, 2);
 	s = render(tb_write_json, r, 2);
 	check(s[0] == '[' && strstr(s, "]\n"), "a JSON list: %s", s);
-	check(strstr(s, "\"mode\": \"ipi\", \"pages\": 4, \"targets\": \"others\", \"available\": true, \"cpus\": 1") != NULL,
+	check(strstr(s, "\"mode\": \"ipi\", \"pages\": 4, \"targets\": \"others\", \"available\": true, \"targets_busy\": false, \"cpus\": 1") != NULL,
 	      "ipi record: %s", s);
 	check(strstr(s, "\"median_ns\": 1234") && strstr(s, "\"p99_ns\": 2468") &&
 	      strstr(s, "\"iters\": 100"), "fields: %s", s);
@@ -371,6 +371,14 @@ static void t_table(void)
 	      "ipi row: %s", s);
 	check(strstr(s, "batched        unavailable: why") != NULL,
 	      "unavailable row: %s", s);
+	check(!strstr(s, "* target CPUs busy"), "no footnote without busy rows");
+
+	/* a busy row among idle ones is starred and explained */
+	r[1].busy = 1;
+	s = render(tb_write_table, r, 3);
+	check(strstr(s, "native*") != NULL, "busy row starred: %s", s);
+	check(strstr(s, "ipi*") == NULL, "idle row not starred: %s", s);
+	check(strstr(s, "* target CPUs busy") != NULL, "footnote: %s", s);
 }
 
 int main(void)

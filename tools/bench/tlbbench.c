@@ -219,6 +219,7 @@ static void kernel_cell(const struct opts *o, unsigned int pages,
 			    (r.pages != pages || strcmp(r.targets, targets)))
 				die("bench answered for another cell: %s", l);
 			r.pages = pages;
+			r.busy = o->busy;
 			snprintf(r.targets, sizeof(r.targets), "%s", targets);
 			if (r.available && !strcmp(r.mode, "native") &&
 			    strcmp(targets, "all"))
@@ -395,6 +396,7 @@ static void n2_cell(const struct opts *o, unsigned int pages,
 	tb_summarize(with, done, &sw);
 	tb_summarize(without, done, &so);
 	r->available = 1;
+	r->busy = 1;
 	r->cpus = nh + 1;
 	r->remote = nh;
 	tb_make_diff(r, &sw, &so);
@@ -523,12 +525,12 @@ static void write_meta(const struct opts *o, int online)
 		u.release, u.machine, online, o->cpu, o->iters, o->warmup,
 		o->n2_iters, o->n2_rounds, o->n2_cap_s, o->touch, o->busy, o->modes, ceil);
 	fclose(f);
-	snprintf(header, sizeof(header), "tlbbench: kernel %s, %d CPUs online, bench on cpu%d, %u iterations per mode and cell (+%u warm-up), touch=%d\n"
+	snprintf(header, sizeof(header), "tlbbench: kernel %s, %d CPUs online, bench on cpu%d, %u iterations per mode and cell (+%u warm-up), touch=%d, targets %s\n"
 	       "native = flush_tlb_kernel_range (flushes every online CPU whatever the target set; tlb_single_page_flush_ceiling=%s)\n"
 	       "ipi = smp_call_function_many, empty handler, wait=true (the floor); flusher modes: this module;\n"
-	       "mprotect = N2, mprotect RW->R with helper threads on the targets minus without (%u samples)\n",
-	       u.release, online, o->cpu, o->iters, o->warmup, o->touch, ceil,
-	       o->n2_iters);
+	       "mprotect = N2, mprotect RW->R with helper threads on the targets minus without (%u samples; targets busy)\n",
+	       u.release, online, o->cpu, o->iters, o->warmup, o->touch,
+	       o->busy ? "busy" : "idle", ceil, o->n2_iters);
 	fputs(header, stdout);
 }
 

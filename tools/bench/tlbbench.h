@@ -76,6 +76,7 @@ struct tb_record {
 	unsigned int pages;
 	char targets[8];		/* one, others, all */
 	int available;
+	int busy;			/* targets ran user threads (else idle) */
 	char reason[96];
 	unsigned int cpus;		/* CPUs that flushed */
 	unsigned int remote;		/* remote CPUs among them */

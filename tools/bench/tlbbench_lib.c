@@ -300,7 +300,7 @@ void tb_write_csv(FILE *f, const struct tb_record *r, int n)
 	      f);
 	for (c = 0; c < TB_NR_CTR; c++)
 		fprintf(f, ",%s", tb_ctr_names[c]);
-	fputs(",reason,note\n", f);
+	fputs(",targets_busy,reason,note\n", f);
 	for (i = 0; i < n; i++) {
 		const struct tb_record *x = &r[i];
 
@@ -317,7 +317,7 @@ void tb_write_csv(FILE *f, const struct tb_record *r, int n)
 		csv_ratio(f, x->ratio_ipi);
 		for (c = 0; c < TB_NR_CTR; c++)
 			fprintf(f, ",%" PRIu64, x->ctr[c]);
-		fputc(',', f);
+		fprintf(f, ",%d,", x->busy);
 		csv_str(f, x->reason);
 		fputc(',', f);
 		csv_str(f, x->note);
@@ -364,11 +364,11 @@ void tb_write_json(FILE *f, const struct tb_record *r, int n)
 			fputs(", \"available\": false, \"reason\": ", f);
 			json_str(f, x->reason);
 		} else {
-			fprintf(f, ", \"available\": true, \"cpus\": %u, \"remote\": %u, \"median_ns\": %" PRIu64
+			fprintf(f, ", \"available\": true, \"targets_busy\": %s, \"cpus\": %u, \"remote\": %u, \"median_ns\": %" PRIu64
 				", \"p90_ns\": %" PRIu64 ", \"p99_ns\": %" PRIu64
 				", \"min_ns\": %" PRIu64 ", \"max_ns\": %" PRIu64
 				", \"mean_ns\": %" PRIu64 ", \"iters\": %u",
-				x->cpus, x->remote, x->st.median, x->st.p90,
+				x->busy ? "true" : "false", x->cpus, x->remote, x->st.median, x->st.p90,
 				x->st.p99, x->st.min, x->st.max, x->st.mean,
 				x->st.n);
 			fputs(", \"ratio_native\": ", f);
@@ -412,7 +412,8 @@ void tb_write_table(FILE *f, const struct tb_record *r, int n)
 {
 	const char *targets = "";
 	unsigned int pages = 0;
-	int i;
+	int i, busy = 0, idle = 0;
+	char name[TB_NAME_LEN + 2];
 
 	for (i = 0; i < n; i++) {
 		const struct tb_record *x = &r[i];
@@ -427,15 +428,26 @@ void tb_write_table(FILE *f, const struct tb_record *r, int n)
 			fputc('\n', f);
 		}
 		pages = x->pages;
-		fprintf(f, "%6u  %-14s", x->pages, x->mode);
+		snprintf(name, sizeof(name), "%s%s", x->mode,
+			 x->available && x->busy ? "*" : "");
+		fprintf(f, "%6u  %-14s", x->pages, name);
 		if (!x->available) {
 			fprintf(f, " unavailable: %s\n", x->reason);
 			continue;
 		}
+		if (x->busy)
+			busy = 1;
+		else
+			idle = 1;
 		fprintf(f, " %4u %11.2f %11.2f", x->cpus, x->st.median / 1e3,
 			x->st.p99 / 1e3);
 		table_ratio(f, x->ratio_native);
 		table_ratio(f, x->ratio_ipi);
 		fprintf(f, " %7u\n", x->st.n);
 	}
+	if (busy && idle)
+		fputs("\n* target CPUs busy running user threads during the samples; the other rows\n"
+		      "  had idle targets (woken by the touch IPI). Under TCG an IPI to a busy vCPU\n"
+		      "  is cheap while the host runs that vCPU's thread and very slow while it does\n"
+		      "  not: compare rows with the same target state (tlbbench --busy).\n", f);
 }
