@@ -636,7 +636,7 @@ static struct kunit_case tlbf_pgmapper_cases[] = {
 	KUNIT_CASE(consume_hands_over),
 	KUNIT_CASE(destroy_releases_everything),
 	KUNIT_CASE(flag_helpers),
-	KUNIT_CASE(differential_random_ops),
+	KUNIT_CASE_SLOW(differential_random_ops),
 	{}
 };
 
