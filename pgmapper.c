@@ -482,7 +482,9 @@ EXPORT_SYMBOL_GPL(tlbf_mapper_map_phys);
  * @flags: leaf flags
  *
  * All or nothing: every page must be absent and every frame is allocated
- * before the first entry is written.
+ * before the first entry is written. The whole call runs under the mapper's
+ * raw spinlock with IRQs off (O(@nr_pages), one 4 KiB clear per frame): keep
+ * runs to what the pool can hold.
  *
  * Return: 0, -EINVAL, -EEXIST, -ENOMEM.
  */
