@@ -704,6 +704,8 @@ int tlbf_flusher_dispatch(struct tlbf_flusher *fl)
 
 	if (!tlbf_flusher_check_cpu(fl))
 		return -EINVAL;
+	if (tlbf_ops_empty(&fl->ops) && !fl->frames)
+		return 0;	/* nothing issued: not a dispatch */
 	preempt_disable();
 	t0 = local_clock();
 	err = __tlbf_flusher_dispatch(fl, &wait_frames);
