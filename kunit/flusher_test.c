@@ -108,6 +108,21 @@ static void tlbf_blocker_stop(struct tlbf_blocker *b)
 	wait_for_completion(&b->done);
 }
 
+/*
+ * Pin the test's kthread (KUnit runs each case in its own) to the CPU it
+ * runs on, so that it can never be on a blocker's CPU: it would not get
+ * back (its timers fire on that CPU) until the blocker gave up.
+ */
+static int tlbf_pin_here(struct kunit *test)
+{
+	int self = raw_smp_processor_id();
+
+	KUNIT_ASSERT_EQ(test, set_cpus_allowed_ptr(current, cpumask_of(self)),
+			0);
+	KUNIT_ASSERT_EQ(test, (int)raw_smp_processor_id(), self);
+	return self;
+}
+
 /* Another online CPU than @self, preferring the highest; -1 if none. */
 static int tlbf_other_cpu(int self)
 {
@@ -412,7 +427,7 @@ static void tlbf_issue_with_frame_pending_until_targets_done(struct kunit *test)
 	int self, other, err;
 	bool all;
 
-	other = tlbf_other_cpu(raw_smp_processor_id());
+	other = tlbf_other_cpu(tlbf_pin_here(test));
 	if (other < 0) {
 		tlbf_frame_put(f);
 		tlbf_pool_destroy(pool);
@@ -426,7 +441,7 @@ static void tlbf_issue_with_frame_pending_until_targets_done(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, err, 0);
 
 	preempt_disable();
-	self = smp_processor_id();	/* not @other: it spins, IRQs off */
+	self = smp_processor_id();	/* pinned, not @other */
 	cpumask_set_cpu(self, targets);
 	cpumask_set_cpu(other, targets);
 	err = tlbf_flusher_init(&fl, targets, TLBF_STRAT_ASYNC);
@@ -658,7 +673,7 @@ static void tlbf_offline_target_with_queued_ops(struct kunit *test)
 		tlbf_pool_destroy(pool);
 		kunit_skip(test, "needs CONFIG_HOTPLUG_CPU");
 	}
-	victim = tlbf_other_cpu(raw_smp_processor_id());
+	victim = tlbf_other_cpu(tlbf_pin_here(test));
 	if (victim <= 0) {
 		tlbf_pool_destroy(pool);
 		kunit_skip(test, "needs an online CPU other than cpu0 and this one");
@@ -832,7 +847,7 @@ static void tlbf_slow_cpu_is_reported(struct kunit *test)
 	u64 rep0, rep1;
 	int other, err;
 
-	other = tlbf_other_cpu(raw_smp_processor_id());
+	other = tlbf_other_cpu(tlbf_pin_here(test));
 	if (other < 0)
 		kunit_skip(test, "needs two online CPUs");
 	/* The blocker lets go by itself after 400 ms; the bound is 50 ms. */

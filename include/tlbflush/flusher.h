@@ -40,7 +40,8 @@ int tlbf_set_flush_all_threshold(unsigned int threshold);
 /* Module parameter slow_cpu_ms (FL11): report a CPU slower than this. */
 extern unsigned int tlbf_slow_cpu_ms;
 
-typedef unsigned long tlbf_op_t;
+/* One machine word (ulong is unsigned long, <linux/types.h>). */
+typedef ulong tlbf_op_t;
 
 #define TLBF_OP_NR_MASK		((tlbf_op_t)(TLBF_PAGE_SIZE - 1))
 #define TLBF_OP_ALL		((tlbf_op_t)0)
