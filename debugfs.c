@@ -229,7 +229,7 @@ struct tlbf_cmd_op {
 	unsigned long va;
 	unsigned long nr;
 	u64 flags;
-	tlbf_op_t op;
+	struct tlbf_op op;
 };
 
 static __printf(1, 2) void tlbf_cmd_log(const char *fmt, ...)

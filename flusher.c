@@ -172,7 +172,7 @@ EXPORT_SYMBOL_GPL(tlbf_set_flush_all_threshold);
  * TLBF_FLUSH_ALL_THRESHOLD_MAX - 1 pages whose pages are all canonical and
  * do not wrap around.
  */
-bool tlbf_op_valid(tlbf_op_t op)
+bool tlbf_op_valid(struct tlbf_op op)
 {
 	unsigned long nr = tlbf_op_nr_pages(op);
 	unsigned long va = tlbf_op_va(op);
@@ -219,7 +219,7 @@ static void tlbf_ops_set_all(struct tlbf_ops *ops)
  * threshold, turns the stack into "flush all"; the latter is counted in
  * ops_merged_to_all. A stack that is already "flush all" ignores @op.
  */
-void tlbf_ops_push(struct tlbf_ops *ops, tlbf_op_t op)
+void tlbf_ops_push(struct tlbf_ops *ops, struct tlbf_op op)
 {
 	unsigned long nr = tlbf_op_nr_pages(op);
 
@@ -324,7 +324,7 @@ static bool tlbf_queue_swap(struct tlbf_queue *q, struct tlbf_ops *ops,
 	ops->all = q->ops.all;
 	ops->nr_pages = q->ops.nr_pages;
 	ops->nr_ops = q->ops.nr_ops;
-	memcpy(ops->ops, q->ops.ops, q->ops.nr_ops * sizeof(tlbf_op_t));
+	memcpy(ops->ops, q->ops.ops, q->ops.nr_ops * sizeof(struct tlbf_op));
 	tlbf_ops_init(&q->ops);
 	*links = q->links;
 	q->links = NULL;
@@ -463,7 +463,7 @@ int tlbf_flusher_init(struct tlbf_flusher *fl, struct cpumask *targets,
 }
 EXPORT_SYMBOL_GPL(tlbf_flusher_init);
 
-static void tlbf_count_issue(tlbf_op_t op)
+static void tlbf_count_issue(struct tlbf_op op)
 {
 	if (tlbf_op_is_all(op))
 		tlbf_stat_inc(TLBF_STAT_OPS_ISSUED_ALL);
@@ -480,7 +480,7 @@ static void tlbf_count_issue(tlbf_op_t op)
  *
  * Return: 0; -EINVAL (nothing recorded) for an invalid op or the wrong CPU.
  */
-int tlbf_flusher_issue(struct tlbf_flusher *fl, tlbf_op_t op)
+int tlbf_flusher_issue(struct tlbf_flusher *fl, struct tlbf_op op)
 {
 	if (!tlbf_op_valid(op) || !tlbf_flusher_check_cpu(fl))
 		return -EINVAL;
@@ -503,7 +503,7 @@ EXPORT_SYMBOL_GPL(tlbf_flusher_issue);
  * Return: 0; -EINVAL (nothing recorded, the caller keeps the frame) for an
  * invalid op, a frame that is not PENDING, or the wrong CPU.
  */
-int tlbf_flusher_issue_with(struct tlbf_flusher *fl, tlbf_op_t op,
+int tlbf_flusher_issue_with(struct tlbf_flusher *fl, struct tlbf_op op,
 			    struct tlbf_frame *pending_frame)
 {
 	if (!pending_frame ||
@@ -530,7 +530,7 @@ EXPORT_SYMBOL_GPL(tlbf_flusher_issue_with);
 int tlbf_flusher_issue_req(struct tlbf_flusher *fl, struct tlbf_flush_req *req)
 {
 	struct tlbf_frame *f, *last = NULL;
-	tlbf_op_t op;
+	struct tlbf_op op;
 
 	if (!req)
 		return -EINVAL;

@@ -168,7 +168,7 @@ static void tlbf_ops_encoding_and_threshold(struct kunit *test)
 {
 	unsigned int saved = READ_ONCE(tlbf_flush_all_threshold);
 	struct tlbf_ops *a, *b;
-	tlbf_op_t op;
+	struct tlbf_op op;
 	u64 merged;
 	int i;
 
@@ -189,7 +189,7 @@ static void tlbf_ops_encoding_and_threshold(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, tlbf_op_valid(tlbf_op_all()));
 	KUNIT_EXPECT_FALSE(test, tlbf_op_valid(tlbf_op_range(TLBF_TEST_VA, 0)));
 	KUNIT_EXPECT_FALSE(test, tlbf_op_valid(TLBF_OP_INVALID));
-	KUNIT_EXPECT_FALSE(test, tlbf_op_valid(TLBF_TEST_VA));	/* 0 pages */
+	KUNIT_EXPECT_FALSE(test, tlbf_op_valid((struct tlbf_op){ .word = TLBF_TEST_VA }));
 	KUNIT_EXPECT_FALSE(test, tlbf_op_valid(tlbf_op_page(1UL << 47)));
 	/* A range running off the lower half is refused. */
 	KUNIT_EXPECT_FALSE(test,

@@ -41,16 +41,26 @@ int tlbf_set_flush_all_threshold(unsigned int threshold);
 extern unsigned int tlbf_slow_cpu_ms;
 
 /* One machine word (ulong is unsigned long, <linux/types.h>). */
-typedef ulong tlbf_op_t;
+/**
+ * struct tlbf_op - one flush op, one machine word (FL5)
+ * @word: bits 63..12 the first page, bits 11..0 the number of pages;
+ *	0 pages (the word 0) is "flush all"
+ *
+ * A struct rather than a bare unsigned long so that an address can never
+ * be passed where an op is expected; build ops with the encoders below.
+ */
+struct tlbf_op {
+	unsigned long word;
+};
 
-#define TLBF_OP_NR_MASK		((tlbf_op_t)(TLBF_PAGE_SIZE - 1))
-#define TLBF_OP_ALL		((tlbf_op_t)0)
-#define TLBF_OP_INVALID		(~(tlbf_op_t)0)
+#define TLBF_OP_NR_MASK		((unsigned long)(TLBF_PAGE_SIZE - 1))
+#define TLBF_OP_ALL		((struct tlbf_op){ .word = 0 })
+#define TLBF_OP_INVALID		((struct tlbf_op){ .word = ~0UL })
 
 /**
  * tlbf_op_all() - the op "flush every non-global translation"
  */
-static inline tlbf_op_t tlbf_op_all(void)
+static inline struct tlbf_op tlbf_op_all(void)
 {
 	return TLBF_OP_ALL;
 }
@@ -59,9 +69,9 @@ static inline tlbf_op_t tlbf_op_all(void)
  * tlbf_op_page() - the op "flush the page containing @va"
  * @va: any address in the page
  */
-static inline tlbf_op_t tlbf_op_page(unsigned long va)
+static inline struct tlbf_op tlbf_op_page(unsigned long va)
 {
-	return (va & ~TLBF_OP_NR_MASK) | 1;
+	return (struct tlbf_op){ .word = (va & ~TLBF_OP_NR_MASK) | 1 };
 }
 
 /**
@@ -72,35 +82,35 @@ static inline tlbf_op_t tlbf_op_page(unsigned long va)
  * Return: a page or range op, tlbf_op_all() if @nr_pages reaches the current
  * flush-all threshold, TLBF_OP_INVALID if @nr_pages is 0.
  */
-static inline tlbf_op_t tlbf_op_range(unsigned long va,
-				      unsigned long nr_pages)
+static inline struct tlbf_op tlbf_op_range(unsigned long va,
+					   unsigned long nr_pages)
 {
 	if (!nr_pages)
 		return TLBF_OP_INVALID;
 	if (nr_pages >= READ_ONCE(tlbf_flush_all_threshold))
 		return tlbf_op_all();
-	return (va & ~TLBF_OP_NR_MASK) | nr_pages;
+	return (struct tlbf_op){ .word = (va & ~TLBF_OP_NR_MASK) | nr_pages };
 }
 
 /** tlbf_op_is_all() - is @op "flush all"? */
-static inline bool tlbf_op_is_all(tlbf_op_t op)
+static inline bool tlbf_op_is_all(struct tlbf_op op)
 {
-	return op == TLBF_OP_ALL;
+	return op.word == 0;
 }
 
 /** tlbf_op_nr_pages() - pages of a page/range op, 0 for flush all */
-static inline unsigned long tlbf_op_nr_pages(tlbf_op_t op)
+static inline unsigned long tlbf_op_nr_pages(struct tlbf_op op)
 {
-	return op & TLBF_OP_NR_MASK;
+	return op.word & TLBF_OP_NR_MASK;
 }
 
 /** tlbf_op_va() - first page of a page/range op, 0 for flush all */
-static inline unsigned long tlbf_op_va(tlbf_op_t op)
+static inline unsigned long tlbf_op_va(struct tlbf_op op)
 {
-	return op & ~TLBF_OP_NR_MASK;
+	return op.word & ~TLBF_OP_NR_MASK;
 }
 
-bool tlbf_op_valid(tlbf_op_t op);
+bool tlbf_op_valid(struct tlbf_op op);
 
 /**
  * struct tlbf_ops - a stack of ops with the threshold rule (FL6)
@@ -117,11 +127,11 @@ struct tlbf_ops {
 	unsigned int nr_ops;
 	unsigned int nr_pages;
 	bool all;
-	tlbf_op_t ops[TLBF_FLUSH_ALL_THRESHOLD_MAX];
+	struct tlbf_op ops[TLBF_FLUSH_ALL_THRESHOLD_MAX];
 };
 
 void tlbf_ops_init(struct tlbf_ops *ops);
-void tlbf_ops_push(struct tlbf_ops *ops, tlbf_op_t op);
+void tlbf_ops_push(struct tlbf_ops *ops, struct tlbf_op op);
 void tlbf_ops_merge(struct tlbf_ops *dst, const struct tlbf_ops *src);
 
 /** tlbf_ops_empty() - does the stack flush nothing? */
@@ -174,8 +184,8 @@ struct tlbf_flusher {
 
 int tlbf_flusher_init(struct tlbf_flusher *fl, struct cpumask *targets,
 		      enum tlbf_strategy strategy);
-int tlbf_flusher_issue(struct tlbf_flusher *fl, tlbf_op_t op);
-int tlbf_flusher_issue_with(struct tlbf_flusher *fl, tlbf_op_t op,
+int tlbf_flusher_issue(struct tlbf_flusher *fl, struct tlbf_op op);
+int tlbf_flusher_issue_with(struct tlbf_flusher *fl, struct tlbf_op op,
 			    struct tlbf_frame *pending_frame);
 int tlbf_flusher_issue_req(struct tlbf_flusher *fl,
 			   struct tlbf_flush_req *req);
