@@ -16,8 +16,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <linux/futex.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,7 +42,7 @@ struct opts {
 	int targets[3];
 	int ntargets;
 	unsigned int iters, warmup, n2_iters, n2_rounds, n2_cap_s;
-	int touch, mprotect, cpu, busy;
+	int touch, mprotect, cpu, busy, kernel;
 };
 
 static struct tb_record records[MAX_RECORDS];
@@ -242,8 +245,12 @@ static void kernel_cell(const struct opts *o, unsigned int pages,
 struct n2_ctx {
 	volatile char *buf;
 	unsigned int pages;
+	int helpers;		/* helper threads running now (0: none) */
 	atomic_int stop;
 	atomic_int ready;
+	atomic_int go;		/* number of the sample to arm for */
+	atomic_int armed;	/* helpers spinning for the current sample */
+	atomic_int done;	/* number of the last sample taken */
 };
 
 struct n2_helper {
@@ -261,23 +268,49 @@ static int pin(int cpu)
 	return sched_setaffinity(0, sizeof(set), &set);
 }
 
+static void futex_wait(atomic_int *addr, int val)
+{
+	syscall(SYS_futex, addr, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0);
+}
+
+static void futex_wake_all(atomic_int *addr)
+{
+	syscall(SYS_futex, addr, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+}
+
 /*
- * A helper runs the process's mm on its CPU (so the kernel must shoot its
- * TLB down on mprotect) and keeps the pages in that TLB by reading them.
+ * A helper sleeps between samples. Woken for a sample, it reads the pages
+ * (so they are in its CPU's TLB), says it is armed, and spins reading them
+ * until the sample is taken: during the mprotect its CPU runs the process's
+ * mm, so the kernel must shoot that TLB down. Between samples the target
+ * vCPU is idle, as in the kernel modes (woken by their touch IPI): a vCPU
+ * spinning all the time is at the mercy of the host scheduler under TCG.
  */
 static void *n2_helper_fn(void *arg)
 {
 	struct n2_helper *h = arg;
 	struct n2_ctx *c = h->ctx;
+	int seen = 0, g;
 	unsigned int i;
 
 	if (pin(h->cpu))
 		return (void *)1;
 	atomic_fetch_add(&c->ready, 1);
-	while (!atomic_load_explicit(&c->stop, memory_order_relaxed))
+	for (;;) {
+		while ((g = atomic_load(&c->go)) == seen &&
+		       !atomic_load(&c->stop))
+			futex_wait(&c->go, seen);
+		if (atomic_load(&c->stop))
+			return NULL;
+		seen = g;
 		for (i = 0; i < c->pages; i++)
 			(void)c->buf[i * PAGE];
-	return NULL;
+		atomic_fetch_add(&c->armed, 1);
+		while (atomic_load_explicit(&c->done, memory_order_relaxed) != g &&
+		       !atomic_load_explicit(&c->stop, memory_order_relaxed))
+			for (i = 0; i < c->pages; i++)
+				(void)c->buf[i * PAGE];
+	}
 }
 
 /* RW -> R on the pages (the direction that needs a shootdown), timed. */
@@ -288,14 +321,26 @@ static uint64_t n2_sample(struct n2_ctx *c)
 	uint64_t t0, t1;
 	unsigned int i;
 
+	int g = 0;
+
 	if (mprotect(b, len, PROT_READ | PROT_WRITE))
 		die("mprotect RW: %s", strerror(errno));
 	for (i = 0; i < c->pages; i++)
 		b[i * PAGE] = (char)i;	/* writable, dirty, cached PTEs */
+	if (c->helpers) {
+		/* Wake the helpers and wait until all of them spin. */
+		atomic_store(&c->armed, 0);
+		g = atomic_fetch_add(&c->go, 1) + 1;
+		futex_wake_all(&c->go);
+		while (atomic_load(&c->armed) < c->helpers)
+			;
+	}
 	t0 = now_ns();
 	if (mprotect(b, len, PROT_READ))
 		die("mprotect R: %s", strerror(errno));
 	t1 = now_ns();
+	if (c->helpers)
+		atomic_store(&c->done, g);
 	return t1 - t0;
 }
 
@@ -372,14 +417,21 @@ static void n2_cell(const struct opts *o, unsigned int pages,
 	for (round = 0; round < o->n2_rounds; round++) {
 		atomic_store(&c.stop, 0);
 		atomic_store(&c.ready, 0);
+		atomic_store(&c.go, 0);
+		atomic_store(&c.done, 0);
 		for (i = 0; i < nh; i++)
 			if (pthread_create(&helpers[i].tid, NULL, n2_helper_fn,
 					   &helpers[i]))
 				die("pthread_create failed");
 		while (atomic_load(&c.ready) < nh)
 			sched_yield();
+		c.helpers = nh;
 		got = n2_phase(&c, warm, per, with + done, deadline);
+		c.helpers = 0;
+		/* Move the futex word too, or a helper about to sleep misses it. */
 		atomic_store(&c.stop, 1);
+		atomic_fetch_add(&c.go, 1);
+		futex_wake_all(&c.go);
 		for (i = 0; i < nh; i++) {
 			void *ret;
 
@@ -401,7 +453,7 @@ static void n2_cell(const struct opts *o, unsigned int pages,
 	r->remote = nh;
 	tb_make_diff(r, &sw, &so);
 	snprintf(r->note, sizeof(r->note),
-		 "mprotect RW->R with %d pinned helper thread(s) minus without; the calling CPU always flushes too%s%s",
+		 "mprotect RW->R with %d pinned helper thread(s) spinning on the pages minus without; the calling CPU always flushes too%s%s",
 		 nh, strcmp(targets, "all") ? "" : " (so all = others)",
 		 done < per * o->n2_rounds ? "; time cap reached" : "");
 	fprintf(raw, "# n2 pages=%u targets=%s helpers=%d samples=%u with: median=%" PRIu64
@@ -418,7 +470,8 @@ static void usage(void)
 {
 	puts("usage: tlbbench [--out DIR] [--quick] [--iters N] [--warmup N]\n"
 	     "                [--pages LIST] [--targets one,others,all] [--modes LIST]\n"
-	     "                [--n2-iters N] [--no-mprotect] [--no-touch] [--busy] [--cpu N]\n"
+	     "                [--n2-iters N] [--no-mprotect] [--no-kernel] [--no-touch] [--busy]\n"
+	     "                [--cpu N]\n"
 	     "                [--debugfs DIR]\n"
 	     "Needs tlbflush.ko loaded and debugfs mounted; see tools/bench/README.md.");
 }
@@ -445,6 +498,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			quick = 1;
 		} else if (!strcmp(a, "--no-mprotect")) {
 			o->mprotect = 0;
+		} else if (!strcmp(a, "--no-kernel")) {
+			o->kernel = 0;
 		} else if (!strcmp(a, "--busy")) {
 			o->busy = 1;
 		} else if (!strcmp(a, "--no-touch")) {
@@ -500,7 +555,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	if (!iters_set)
 		o->iters = quick ? 200 : 2000;
 	if (!warm_set)
-		o->warmup = quick ? 20 : 200;
+		o->warmup = o->iters / 10;
 	if (!n2_set)
 		o->n2_iters = quick ? 200 : 1000;
 	if (!o->iters || o->n2_iters < o->n2_rounds)
@@ -557,6 +612,7 @@ int main(int argc, char **argv)
 		.modes = "ipi,native,flusher-sync,flusher-async,broadcast,batched",
 		.touch = 1,
 		.mprotect = 1,
+		.kernel = 1,
 		.n2_rounds = 4,
 		.n2_cap_s = 6,
 	};
@@ -598,10 +654,11 @@ int main(int argc, char **argv)
 		for (pi = 0; pi < o.npages; pi++) {
 			uint64_t t0 = now_ns();
 
-			if (o.busy)
+			if (o.busy && o.kernel)
 				spinners_start(&o, &online);
-			kernel_cell(&o, o.pages[pi], t);
-			if (o.busy)
+			if (o.kernel)
+				kernel_cell(&o, o.pages[pi], t);
+			if (o.busy && o.kernel)
 				spinners_stop();
 			if (o.mprotect)
 				n2_cell(&o, o.pages[pi], t, &online);
