@@ -33,6 +33,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/cpumask.h>
@@ -310,6 +311,47 @@ static void tlbf_put_links(struct tlbf_batch_link *l)
 		tlbf_batch_put(l->batch);	/* may free @l */
 		l = next;
 	}
+}
+
+/* A batch of @frames with @refs references and room for @nr_links links. */
+static struct tlbf_batch *tlbf_batch_alloc(struct tlbf_frame *frames,
+					   unsigned int refs,
+					   unsigned int nr_links)
+{
+	struct tlbf_batch *batch;
+
+	batch = kmalloc(struct_size(batch, link, nr_links),
+			GFP_ATOMIC | __GFP_NOWARN);
+	if (batch) {
+		atomic_set(&batch->refs, refs);
+		batch->frames = frames;
+	}
+	return batch;
+}
+
+/*
+ * FL7: merge @ops into @cpu's queue (threshold rule), add @link (if any) to
+ * its batch references and bump its enqueue sequence number. Returns
+ * whether an IPI must be sent: none was in flight, one is now marked so.
+ */
+static bool tlbf_queue_enqueue(int cpu, const struct tlbf_ops *ops,
+			       struct tlbf_batch_link *link)
+{
+	struct tlbf_queue *q = per_cpu_ptr(&tlbf_queues, cpu);
+	unsigned long flags;
+	bool need_ipi;
+
+	raw_spin_lock_irqsave(&q->lock, flags);
+	tlbf_ops_merge(&q->ops, ops);
+	if (link) {
+		link->next = q->links;
+		q->links = link;
+	}
+	q->enq_seq++;
+	need_ipi = !q->ipi_inflight;
+	q->ipi_inflight = true;
+	raw_spin_unlock_irqrestore(&q->lock, flags);
+	return need_ipi;
 }
 
 /*
@@ -619,12 +661,8 @@ static int __tlbf_flusher_dispatch(struct tlbf_flusher *fl,
 		return 0;
 	}
 	if (fl->frames) {
-		batch = kmalloc(struct_size(batch, link, nr_remote),
-				GFP_ATOMIC | __GFP_NOWARN);
-		if (batch) {
-			atomic_set(&batch->refs, refs);
-			batch->frames = fl->frames;
-		} else {
+		batch = tlbf_batch_alloc(fl->frames, refs, nr_remote);
+		if (!batch) {
 			tlbf_stat_inc(TLBF_STAT_FRAMES_SYNC_FALLBACK);
 			*wait_frames = fl->frames;
 		}
@@ -633,22 +671,14 @@ static int __tlbf_flusher_dispatch(struct tlbf_flusher *fl,
 
 	tlbf_stat_inc(TLBF_STAT_DISPATCHES);
 	for_each_cpu(cpu, ipi) {
-		struct tlbf_queue *q = per_cpu_ptr(&tlbf_queues, cpu);
-		unsigned long flags;
+		struct tlbf_batch_link *link = NULL;
 		bool need_ipi;
 
-		raw_spin_lock_irqsave(&q->lock, flags);
-		tlbf_ops_merge(&q->ops, remote_ops);
 		if (batch) {
-			batch->link[i].batch = batch;
-			batch->link[i].next = q->links;
-			q->links = &batch->link[i];
-			i++;
+			link = &batch->link[i++];
+			link->batch = batch;
 		}
-		q->enq_seq++;
-		need_ipi = !q->ipi_inflight;
-		q->ipi_inflight = true;
-		raw_spin_unlock_irqrestore(&q->lock, flags);
+		need_ipi = tlbf_queue_enqueue(cpu, remote_ops, link);
 
 		cpumask_set_cpu(cpu, fl->waitset);
 		if (!need_ipi) {
@@ -841,6 +871,88 @@ void tlbf_flusher_quiesce(void)
 	cpus_read_unlock();
 }
 EXPORT_SYMBOL_GPL(tlbf_flusher_quiesce);
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * tlbf_flusher_test_enqueue_offline() - a dispatch to a dead CPU whose IPI
+ *	never ran; for the KUnit suite only (FL10)
+ * @fl: the flusher, bound to this CPU (the caller keeps migration disabled)
+ * @cpu: an offline CPU
+ *
+ * Queues @fl's issued ops and frames for @cpu with the code dispatch uses
+ * for a remote target (one frame batch with one reference, the threshold
+ * rule, the enqueue sequence number, the in-flight mark, @cpu added to the
+ * flusher's wait set), and counts the IPI as sent, since it is marked in
+ * flight, but does not send it: the situation of a CPU that died before
+ * its IPI ran, which the CPU-dead callback must drain. Nothing issued:
+ * nothing done. Process context (takes the CPU hotplug read lock).
+ *
+ * Return: 0; -EINVAL for a bad argument or the wrong CPU; -EBUSY if @cpu is
+ * online; -ENOMEM (nothing changed) if the batch cannot be allocated.
+ */
+int tlbf_flusher_test_enqueue_offline(struct tlbf_flusher *fl,
+				      unsigned int cpu)
+{
+	struct tlbf_batch *batch = NULL;
+	int ret = 0;
+
+	if (!fl || cpu >= nr_cpu_ids || !cpu_possible(cpu) ||
+	    !tlbf_flusher_check_cpu(fl))
+		return -EINVAL;
+	if (tlbf_ops_empty(&fl->ops) && !fl->frames)
+		return 0;
+	cpus_read_lock();
+	if (cpu_online(cpu)) {
+		ret = -EBUSY;
+		goto out;
+	}
+	if (fl->frames) {
+		batch = tlbf_batch_alloc(fl->frames, 1, 1);
+		if (!batch) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		batch->link[0].batch = batch;
+		fl->frames = NULL;
+	}
+	tlbf_stat_inc(TLBF_STAT_DISPATCHES);
+	if (tlbf_queue_enqueue(cpu, &fl->ops, batch ? &batch->link[0] : NULL))
+		tlbf_stat_inc(TLBF_STAT_IPIS_SENT);
+	else
+		tlbf_stat_inc(TLBF_STAT_IPIS_COALESCED);
+	cpumask_set_cpu(cpu, fl->waitset);
+	tlbf_ops_init(&fl->ops);
+out:
+	cpus_read_unlock();
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(tlbf_flusher_test_enqueue_offline);
+
+/**
+ * tlbf_flusher_test_cpu_dead() - run the CPU-dead hotplug callback for an
+ *	offline CPU; for the KUnit suite only (FL10)
+ * @cpu: an offline CPU
+ *
+ * Process context (takes the CPU hotplug read lock, so @cpu cannot come
+ * online meanwhile, as when the hotplug core calls it).
+ *
+ * Return: the callback's result (0); -EINVAL for a CPU that does not
+ * exist; -EBUSY if @cpu is online.
+ */
+int tlbf_flusher_test_cpu_dead(unsigned int cpu)
+{
+	int ret = -EBUSY;
+
+	if (cpu >= nr_cpu_ids || !cpu_possible(cpu))
+		return -EINVAL;
+	cpus_read_lock();
+	if (!cpu_online(cpu))
+		ret = tlbf_cpu_dead(cpu);
+	cpus_read_unlock();
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(tlbf_flusher_test_cpu_dead);
+#endif /* CONFIG_KUNIT */
 
 /**
  * tlbf_flusher_queue_pages() - what is queued for a CPU now

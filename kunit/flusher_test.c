@@ -22,6 +22,7 @@
 #include <linux/irqflags.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
+#include <linux/module.h>
 #include <linux/preempt.h>
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
@@ -31,6 +32,9 @@
 #include "tlbflush/pgmapper.h"
 #include "tlbflush/ptable.h"
 #include "tlbflush/stats.h"
+
+/* tlbf_flusher_test_*() are exported with EXPORT_SYMBOL_IF_KUNIT. */
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
 #define TLBF_BLOCK_MAX_MS	1000
 #define TLBF_TEST_VA		0x7f0000000000UL
@@ -760,6 +764,192 @@ out:
 	tlbf_pool_destroy(pool);
 }
 
+/*
+ * Releases a sync that waits on a CPU whose queue the drain left
+ * unfinished (done_seq not published), so that a broken drain fails the
+ * case instead of hanging the run: once the sync reports the CPU slow
+ * (FL11), it dispatches a real flush to that CPU from a third one; the IPI
+ * handler there publishes a newer done_seq and the sync returns.
+ */
+struct tlbf_rescuer {
+	struct completion synced;	/* the case's sync returned */
+	struct completion done;		/* the rescuer is finished */
+	struct cpumask *targets;	/* the CPU the sync waits on */
+	u64 reports0;			/* slow_cpu_reports before the sync */
+	bool fired;
+	int err;
+};
+
+static int tlbf_rescuer_fn(void *arg)
+{
+	struct tlbf_rescuer *r = arg;
+	struct tlbf_flusher fl;
+
+	while (!wait_for_completion_timeout(&r->synced, msecs_to_jiffies(10))) {
+		if (tlbf_stat_sum(TLBF_STAT_SLOW_CPU_REPORTS) == r->reports0)
+			continue;
+		r->fired = true;
+		preempt_disable();
+		r->err = tlbf_flusher_init(&fl, r->targets, TLBF_STRAT_ASYNC);
+		if (!r->err) {
+			tlbf_flusher_issue(&fl, tlbf_op_all());
+			r->err = tlbf_flusher_dispatch(&fl);
+			tlbf_flusher_finish(&fl);
+		}
+		preempt_enable();
+		wait_for_completion(&r->synced);
+		break;
+	}
+	complete(&r->done);
+	return 0;
+}
+
+/*
+ * FL10, the drain itself. The kernel runs a dying CPU's pending IPI
+ * callbacks before the CPU dies, so in tlbf_offline_target_with_queued_ops()
+ * the CPU-dead callback always finds an empty queue. Here the situation of
+ * an IPI that never ran on a CPU that died is built on a CPU taken offline
+ * first: the flusher's ops and a frame batch are queued for it by the code
+ * dispatch uses, marked in flight, and the flusher's sync is to wait on it;
+ * then the CPU-dead callback runs for it. It must:
+ * - count the queue in queues_drained_offline, exactly once. The simulated
+ *   IPI is counted in ipis_sent when it is marked in flight, as dispatch
+ *   counts a real one, because the callback's count stands for an IPI that
+ *   was sent and never received: so ipis_sent == ipis_received +
+ *   queues_drained_offline holds after it only if it counted (and this
+ *   case's own ipis_sent delta is 1, not 0, so the equation is not
+ *   trivially true);
+ * - drop the batch reference: the frame given to issue_with returns to its
+ *   pool after the RCU grace period;
+ * - publish done_seq. sync never waits on an offline CPU, so a missing
+ *   done_seq shows only once the CPU is back: the sync runs after add_cpu()
+ *   and must return 0 without waiting the slow-CPU bound (no slow report,
+ *   the rescuer never had to release it).
+ */
+static void tlbf_dead_cpu_queue_is_drained(struct kunit *test)
+{
+	unsigned int saved_slow = READ_ONCE(tlbf_slow_cpu_ms);
+	struct cpumask *targets = tlbf_test_mask(test);
+	u64 sent0, recv0, drained0, sent1, recv1, drained1, reports1;
+	enum tlbf_frame_state st_queued, st_drained;
+	int self, victim, rescue = -1, cpu, err, e_sync;
+	unsigned int queued, left;
+	struct tlbf_rescuer *r;
+	struct tlbf_pool *pool;
+	struct task_struct *t;
+	struct tlbf_flusher fl;
+	struct tlbf_frame *f;
+	bool all;
+
+	if (!IS_ENABLED(CONFIG_HOTPLUG_CPU))
+		kunit_skip(test, "needs CONFIG_HOTPLUG_CPU");
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two online CPUs");
+	self = tlbf_pin_here(test);
+	victim = tlbf_other_cpu(self);
+	for_each_online_cpu(cpu)
+		if (cpu != self && cpu != victim)
+			rescue = cpu;
+	if (rescue < 0)
+		kunit_skip(test, "needs a third CPU (releases a hung sync)");
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->targets = tlbf_test_mask(test);
+	cpumask_set_cpu(victim, r->targets);
+	init_completion(&r->synced);
+	init_completion(&r->done);
+	pool = tlbf_test_pool(test, 8);
+	f = tlbf_test_pending_frame(test, pool);
+
+	err = remove_cpu(victim);
+	if (err) {
+		tlbf_frame_put(f);
+		tlbf_pool_destroy(pool);
+		kunit_skip(test, "remove_cpu(%d): %d", victim, err);
+	}
+	/* From here on, no KUNIT_ASSERT: the CPU must come back. */
+
+	sent0 = tlbf_stat_sum(TLBF_STAT_IPIS_SENT);
+	recv0 = tlbf_stat_sum(TLBF_STAT_IPIS_RECEIVED);
+	drained0 = tlbf_stat_sum(TLBF_STAT_QUEUES_DRAINED_OFFLINE);
+	cpumask_set_cpu(victim, targets);
+	preempt_disable();
+	err = tlbf_flusher_init(&fl, targets, TLBF_STRAT_ASYNC);
+	if (!err) {
+		tlbf_flusher_issue(&fl, tlbf_op_page(TLBF_TEST_VA));
+		tlbf_flusher_issue_with(&fl, tlbf_op_range(TLBF_TEST_VA + 4096,
+							   3), f);
+	}
+	preempt_enable();
+	if (err) {
+		KUNIT_FAIL(test, "tlbf_flusher_init: %d", err);
+		tlbf_frame_put(f);
+		add_cpu(victim);
+		tlbf_pool_destroy(pool);
+		return;
+	}
+
+	/* The case's kthread is pinned: @fl stays on its CPU. */
+	err = tlbf_flusher_test_enqueue_offline(&fl, victim);
+	queued = tlbf_flusher_queue_pages(victim, &all);
+	st_queued = READ_ONCE(f->state);
+	sent1 = tlbf_stat_sum(TLBF_STAT_IPIS_SENT);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_EQ(test, queued, 4U);
+	KUNIT_EXPECT_EQ(test, st_queued, TLBF_FRAME_PENDING);
+	KUNIT_EXPECT_EQ(test, sent1, sent0 + 1);
+
+	err = tlbf_flusher_test_cpu_dead(victim);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	left = tlbf_flusher_queue_pages(victim, &all);
+	KUNIT_EXPECT_EQ(test, left, 0U);
+	KUNIT_EXPECT_FALSE(test, all);
+	sent1 = tlbf_stat_sum(TLBF_STAT_IPIS_SENT);
+	recv1 = tlbf_stat_sum(TLBF_STAT_IPIS_RECEIVED);
+	drained1 = tlbf_stat_sum(TLBF_STAT_QUEUES_DRAINED_OFFLINE);
+	KUNIT_EXPECT_EQ(test, drained1, drained0 + 1);
+	KUNIT_EXPECT_EQ(test, recv1, recv0);
+	KUNIT_EXPECT_EQ_MSG(test, sent1 - sent0,
+			    (recv1 - recv0) + (drained1 - drained0),
+			    "ipis_sent == ipis_received + queues_drained_offline");
+	tlbf_pool_quiesce();	/* rcu_barrier(): deferred puts are done */
+	st_drained = READ_ONCE(f->state);
+	KUNIT_EXPECT_EQ(test, st_drained, TLBF_FRAME_FREE);
+
+	err = add_cpu(victim);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	if (!err) {
+		WRITE_ONCE(tlbf_slow_cpu_ms, 100);
+		r->reports0 = tlbf_stat_sum(TLBF_STAT_SLOW_CPU_REPORTS);
+		t = kthread_create(tlbf_rescuer_fn, r, "tlbf_rescuer/%d",
+				   rescue);
+		if (IS_ERR(t)) {
+			KUNIT_FAIL(test, "kthread_create: %ld", PTR_ERR(t));
+		} else {
+			kthread_bind(t, rescue);
+			wake_up_process(t);
+			preempt_disable();
+			e_sync = tlbf_flusher_sync(&fl);
+			preempt_enable();
+			complete(&r->synced);
+			wait_for_completion(&r->done);
+			reports1 = tlbf_stat_sum(TLBF_STAT_SLOW_CPU_REPORTS);
+			KUNIT_EXPECT_EQ(test, e_sync, 0);
+			KUNIT_EXPECT_FALSE_MSG(test, r->fired,
+					       "sync hung on cpu%d until rescued (%d)",
+					       victim, r->err);
+			KUNIT_EXPECT_EQ(test, reports1, r->reports0);
+		}
+		WRITE_ONCE(tlbf_slow_cpu_ms, saved_slow);
+	}
+	preempt_disable();
+	tlbf_flusher_finish(&fl);
+	preempt_enable();
+	if (!cpu_online(victim))
+		add_cpu(victim);
+	tlbf_pool_destroy(pool);
+}
+
 /* FL9: sync (and a remote dispatch) with IRQs disabled: -EDEADLK, no splat. */
 static void tlbf_sync_irqs_disabled_edeadlk(struct kunit *test)
 {
@@ -963,6 +1153,7 @@ static struct kunit_case tlbf_flusher_cases[] = {
 	KUNIT_CASE(tlbf_threshold_overflow_one_full_flush_per_target),
 	KUNIT_CASE(tlbf_all_cpus_flush_each_other),
 	KUNIT_CASE(tlbf_offline_target_with_queued_ops),
+	KUNIT_CASE(tlbf_dead_cpu_queue_is_drained),
 	KUNIT_CASE(tlbf_sync_irqs_disabled_edeadlk),
 	KUNIT_CASE(tlbf_wrong_cpu_is_refused),
 	KUNIT_CASE(tlbf_slow_cpu_is_reported),

@@ -199,4 +199,11 @@ void tlbf_flusher_module_exit(void);
 void tlbf_flusher_quiesce(void);
 unsigned int tlbf_flusher_queue_pages(int cpu, bool *all);
 
+#if IS_ENABLED(CONFIG_KUNIT)
+/* For the KUnit suite only (namespace EXPORTED_FOR_KUNIT_TESTING). */
+int tlbf_flusher_test_enqueue_offline(struct tlbf_flusher *fl,
+				      unsigned int cpu);
+int tlbf_flusher_test_cpu_dead(unsigned int cpu);
+#endif
+
 #endif /* _TLBFLUSH_FLUSHER_H */
