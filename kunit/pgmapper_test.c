@@ -81,36 +81,6 @@ static unsigned long n_state(struct kunit *test, enum tlbf_frame_state s)
 	return tlbf_pool_frames_in_state(pool_of(test), s);
 }
 
-static unsigned long req_frames(const struct tlbf_flush_req *req)
-{
-	struct tlbf_frame *f;
-	unsigned long n = 0;
-
-	for (f = req->frames; f; f = f->next)
-		n++;
-	return n;
-}
-
-static unsigned long count_tables(const tlbf_pte_t *t, int level)
-{
-	unsigned long n = 1;
-	unsigned int i;
-
-	if (level == 0)
-		return 1;
-	for (i = 0; i < TLBF_PT_ENTRIES; i++)
-		if (tlbf_pte_present(t[i]))
-			n += count_tables(tlbf_pte_next_table(t[i]), level - 1);
-	return n;
-}
-
-/* Tables reachable from the root, counted by walking them. */
-static unsigned long walk_tables(struct tlbf_mapper *m)
-{
-	return count_tables(tlbf_frame_va(tlbf_mapper_root(m)),
-			    TLBF_PT_ROOT_LEVEL);
-}
-
 static u64 stat(enum tlbf_stat s)
 {
 	return tlbf_stat_sum(s);
@@ -187,7 +157,7 @@ static void map_512_pages_4_tables(struct kunit *test)
 	for (i = 0; i < 512; i++)
 		KUNIT_ASSERT_EQ(test, tlbf_mapper_map(m, VA_2M + i * PAGE_SIZE, FLAGS), 0);
 	KUNIT_EXPECT_EQ(test, n_state(test, TLBF_FRAME_TABLE), 4UL);
-	KUNIT_EXPECT_EQ(test, walk_tables(m), 4UL);
+	KUNIT_EXPECT_EQ(test, tlbf_model_walk_tables(m), 4UL);
 	KUNIT_EXPECT_EQ(test, n_state(test, TLBF_FRAME_DATA), 512UL);
 	kunit_info(test, "512 pages at %#lx: %lu table frames\n", VA_2M,
 		   n_state(test, TLBF_FRAME_TABLE));
@@ -196,11 +166,11 @@ static void map_512_pages_4_tables(struct kunit *test)
 
 		KUNIT_ASSERT_EQ(test, tlbf_mapper_unmap(m, VA_2M + i * PAGE_SIZE,
 							true, &req), 0);
-		KUNIT_EXPECT_EQ(test, req_frames(&req), i == 511 ? 4UL : 1UL);
+		KUNIT_EXPECT_EQ(test, tlbf_model_req_frames(&req), i == 511 ? 4UL : 1UL);
 		tlbf_req_flush_local(&req);
 	}
 	KUNIT_EXPECT_EQ(test, n_state(test, TLBF_FRAME_TABLE), 1UL);
-	KUNIT_EXPECT_EQ(test, walk_tables(m), 1UL);
+	KUNIT_EXPECT_EQ(test, tlbf_model_walk_tables(m), 1UL);
 	tlbf_pool_quiesce();
 	KUNIT_EXPECT_EQ(test, tlbf_pool_frames_in_use(pool_of(test)), 1UL);
 	kunit_info(test, "after unmap_parents + flush: %lu table frames in use\n",
@@ -220,7 +190,7 @@ static void map_range_512_unmap_range_parents(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, req.kind, TLBF_REQ_RANGE);
 	KUNIT_EXPECT_EQ(test, req.va, VA_2M);
 	KUNIT_EXPECT_EQ(test, req.nr_pages, 512UL);
-	KUNIT_EXPECT_EQ(test, req_frames(&req), 515UL);
+	KUNIT_EXPECT_EQ(test, tlbf_model_req_frames(&req), 515UL);
 	KUNIT_EXPECT_EQ(test, n_state(test, TLBF_FRAME_PENDING), 515UL);
 	tlbf_req_flush_local(&req);
 	tlbf_pool_quiesce();
@@ -267,7 +237,7 @@ static void failing_ops_hash_identical(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, tlbf_mapper_map_phys_range(m, KVA, 0x100000, 4, 0), 0);
 	h = tlbf_model_hash(m);
 	used = tlbf_pool_frames_in_use(pool_of(test));
-	kunit_info(test, "hash of %lu reachable tables: %#llx\n", walk_tables(m),
+	kunit_info(test, "hash of %lu reachable tables: %#llx\n", tlbf_model_walk_tables(m),
 		   (unsigned long long)h);
 	KUNIT_EXPECT_EQ(test, tlbf_mapper_map_range(m, VA_2M - 8 * PAGE_SIZE, 5, FLAGS), -EEXIST);
 	KUNIT_EXPECT_EQ(test, tlbf_mapper_map_range(m, 0x200000000UL, 16, FLAGS), -ENOMEM);
@@ -370,21 +340,21 @@ static void unmap_parents_only_empty(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, tlbf_mapper_map(m, 0x200000, FLAGS), 0);
 	KUNIT_EXPECT_EQ(test, n_state(test, TLBF_FRAME_TABLE), 5UL);
 	KUNIT_ASSERT_EQ(test, tlbf_mapper_unmap(m, 0x200000, false, &req), 0);
-	KUNIT_EXPECT_EQ(test, req_frames(&req), 1UL);
+	KUNIT_EXPECT_EQ(test, tlbf_model_req_frames(&req), 1UL);
 	tlbf_req_flush_local(&req);
 	KUNIT_EXPECT_EQ(test, n_state(test, TLBF_FRAME_TABLE), 5UL);
 	KUNIT_ASSERT_EQ(test, tlbf_mapper_unmap(m, 0x1000, true, &req), 0);
-	KUNIT_EXPECT_EQ(test, req_frames(&req), 1UL);
+	KUNIT_EXPECT_EQ(test, tlbf_model_req_frames(&req), 1UL);
 	tlbf_req_flush_local(&req);
 	KUNIT_ASSERT_EQ(test, tlbf_mapper_unmap(m, 0x2000, true, &req), 0);
-	KUNIT_EXPECT_EQ(test, req_frames(&req), 2UL);
+	KUNIT_EXPECT_EQ(test, tlbf_model_req_frames(&req), 2UL);
 	tlbf_req_flush_local(&req);
 	KUNIT_EXPECT_EQ(test, n_state(test, TLBF_FRAME_TABLE), 4UL);
-	KUNIT_EXPECT_EQ(test, walk_tables(m), 4UL);
+	KUNIT_EXPECT_EQ(test, tlbf_model_walk_tables(m), 4UL);
 	KUNIT_ASSERT_EQ(test, tlbf_mapper_map(m, 0x201000, FLAGS), 0);
 	KUNIT_EXPECT_EQ(test, n_state(test, TLBF_FRAME_TABLE), 4UL);
 	KUNIT_ASSERT_EQ(test, tlbf_mapper_unmap(m, 0x201000, true, &req), 0);
-	KUNIT_EXPECT_EQ(test, req_frames(&req), 4UL);
+	KUNIT_EXPECT_EQ(test, tlbf_model_req_frames(&req), 4UL);
 	tlbf_req_flush_local(&req);
 	KUNIT_EXPECT_EQ(test, n_state(test, TLBF_FRAME_TABLE), 1UL);
 	done(test);
@@ -415,14 +385,14 @@ static void range_ops_one_request(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tlbf_mapper_translate(m, va + 21 * PAGE_SIZE, NULL, &fl), 0);
 	KUNIT_EXPECT_EQ(test, fl, FLAGS | TLBF_PTE_P);
 	KUNIT_ASSERT_EQ(test, tlbf_mapper_unmap_range(m, va, 32, true, &req), 0);
-	KUNIT_EXPECT_EQ(test, req_frames(&req), 32UL + 5);
+	KUNIT_EXPECT_EQ(test, tlbf_model_req_frames(&req), 32UL + 5);
 	tlbf_req_flush_local(&req);
 	KUNIT_EXPECT_EQ(test, n_state(test, TLBF_FRAME_TABLE), 1UL);
 	KUNIT_ASSERT_EQ(test, tlbf_mapper_map_phys_range(m, KVA, 0x100000, 3, TLBF_PTE_RW), 0);
 	KUNIT_EXPECT_EQ(test, tlbf_mapper_translate(m, KVA + 2 * PAGE_SIZE, &pa, NULL), 0);
 	KUNIT_EXPECT_EQ(test, pa, 0x102000ULL);
 	KUNIT_ASSERT_EQ(test, tlbf_mapper_unmap_phys_range(m, KVA, 3, true, &req), 0);
-	KUNIT_EXPECT_EQ(test, req_frames(&req), 3UL);
+	KUNIT_EXPECT_EQ(test, tlbf_model_req_frames(&req), 3UL);
 	tlbf_req_flush_local(&req);
 	done(test);
 }
@@ -476,7 +446,7 @@ static void merge_all_consumes(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, tlbf_req_live(&a));
 	KUNIT_EXPECT_FALSE(test, tlbf_req_live(&b));
 	KUNIT_EXPECT_EQ(test, all.kind, TLBF_REQ_ALL);
-	KUNIT_EXPECT_EQ(test, req_frames(&all), 5UL);
+	KUNIT_EXPECT_EQ(test, tlbf_model_req_frames(&all), 5UL);
 	pages = stat(TLBF_STAT_PAGES_INVALIDATED);
 	fulls = stat(TLBF_STAT_FULL_FLUSHES);
 	tlbf_req_flush_local(&all);

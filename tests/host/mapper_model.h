@@ -339,6 +339,39 @@ static inline u64 tlbf_model_hash(struct tlbf_mapper *m)
 				     TLBF_PT_ROOT_LEVEL, 0xcbf29ce484222325ULL);
 }
 
+/* Frames a live request carries (its ->next list). */
+static inline unsigned long tlbf_model_req_frames(const struct tlbf_flush_req *req)
+{
+	struct tlbf_frame *f;
+	unsigned long n = 0;
+
+	for (f = req->frames; f; f = f->next)
+		n++;
+	return n;
+}
+
+static inline unsigned long tlbf_model_count_tables(const tlbf_pte_t *t,
+						    int level)
+{
+	unsigned long n = 1;
+	unsigned int i;
+
+	if (level == 0)
+		return 1;
+	for (i = 0; i < TLBF_PT_ENTRIES; i++)
+		if (tlbf_pte_present(t[i]))
+			n += tlbf_model_count_tables(tlbf_pte_next_table(t[i]),
+						     level - 1);
+	return n;
+}
+
+/* Tables reachable from the root, counted by walking them (not the pool). */
+static inline unsigned long tlbf_model_walk_tables(struct tlbf_mapper *m)
+{
+	return tlbf_model_count_tables(tlbf_frame_va(tlbf_mapper_root(m)),
+				       TLBF_PT_ROOT_LEVEL);
+}
+
 struct tlbf_model_walk {
 	unsigned long tables, leaves, owned;
 	unsigned int nr_pas;

@@ -54,34 +54,9 @@ static unsigned long n_data(void)
 	return tlbf_pool_frames_in_state(pool, TLBF_FRAME_DATA);
 }
 
-static unsigned long req_frames(const struct tlbf_flush_req *req)
-{
-	struct tlbf_frame *f;
-	unsigned long n = 0;
-
-	for (f = req->frames; f; f = f->next)
-		n++;
-	return n;
-}
-
-/* Tables reachable from the root, counted by walking them (not the pool). */
-static unsigned long count_tables(const tlbf_pte_t *t, int level)
-{
-	unsigned long n = 1;
-	unsigned int i;
-
-	if (level == 0)
-		return 1;
-	for (i = 0; i < TLBF_PT_ENTRIES; i++)
-		if (tlbf_pte_present(t[i]))
-			n += count_tables(tlbf_pte_next_table(t[i]), level - 1);
-	return n;
-}
-
 static unsigned long walk_tables(void)
 {
-	return count_tables(tlbf_frame_va(tlbf_mapper_root(m)),
-			    TLBF_PT_ROOT_LEVEL);
+	return tlbf_model_walk_tables(m);
 }
 
 static u64 hash(void)
@@ -178,7 +153,7 @@ static void map_512_pages_4_tables(void)
 		TLBF_FLUSH_REQ(req);
 
 		CHECK_EQ(tlbf_mapper_unmap(m, VA_2M + i * PAGE_SIZE, true, &req), 0);
-		CHECK_EQ(req_frames(&req), i == 511 ? 4 : 1);
+		CHECK_EQ(tlbf_model_req_frames(&req), i == 511 ? 4 : 1);
 		tlbf_req_flush_local(&req);
 	}
 	/* the 3 emptied tables are unlinked at once, freed after the flush */
@@ -206,7 +181,7 @@ static void map_range_512_unmap_range_parents(void)
 	CHECK_EQ(req.kind, TLBF_REQ_RANGE);
 	CHECK_EQ(req.va, VA_2M);
 	CHECK_EQ(req.nr_pages, 512);
-	CHECK_EQ(req_frames(&req), 512 + 3);
+	CHECK_EQ(tlbf_model_req_frames(&req), 512 + 3);
 	CHECK_EQ(n_table(), 1);
 	CHECK_EQ(tlbf_pool_frames_in_state(pool, TLBF_FRAME_PENDING), 515);
 	tlbf_req_flush_local(&req);
@@ -320,7 +295,7 @@ static void protect_same_frame(void)
 	CHECK_EQ(fl, TLBF_PTE_US | TLBF_PTE_PCD | TLBF_PTE_P);
 	/* still owned: unmap (not unmap_phys) releases it */
 	CHECK_EQ(tlbf_mapper_unmap(m, 0x1000, false, &req), 0);
-	CHECK_EQ(req_frames(&req), 1);
+	CHECK_EQ(tlbf_model_req_frames(&req), 1);
 	CHECK(req.frames == tlbf_pool_frame_of_pa(pool, pa));
 	tlbf_req_flush_local(&req);
 	/* protect of an absent page, live request */
@@ -388,17 +363,17 @@ static void unmap_parents_only_empty(void)
 	CHECK_EQ(n_table(), 5);
 	/* without unmap_parents: tables stay */
 	CHECK_EQ(tlbf_mapper_unmap(m, 0x200000, false, &req), 0);
-	CHECK_EQ(req_frames(&req), 1);
+	CHECK_EQ(tlbf_model_req_frames(&req), 1);
 	tlbf_req_flush_local(&req);
 	CHECK_EQ(n_table(), 5);
 	/* non-empty PT is kept */
 	CHECK_EQ(tlbf_mapper_unmap(m, 0x1000, true, &req), 0);
-	CHECK_EQ(req_frames(&req), 1);
+	CHECK_EQ(tlbf_model_req_frames(&req), 1);
 	tlbf_req_flush_local(&req);
 	CHECK_EQ(n_table(), 5);
 	/* the last page of PT 0: PT 0 goes, the PD keeps the empty PT 1 */
 	CHECK_EQ(tlbf_mapper_unmap(m, 0x2000, true, &req), 0);
-	CHECK_EQ(req_frames(&req), 2);
+	CHECK_EQ(tlbf_model_req_frames(&req), 2);
 	tlbf_req_flush_local(&req);
 	CHECK_EQ(n_table(), 4);
 	CHECK_EQ(walk_tables(), 4);
@@ -406,7 +381,7 @@ static void unmap_parents_only_empty(void)
 	CHECK_EQ(tlbf_mapper_map(m, 0x201000, FLAGS), 0);
 	CHECK_EQ(n_table(), 4);
 	CHECK_EQ(tlbf_mapper_unmap(m, 0x201000, true, &req), 0);
-	CHECK_EQ(req_frames(&req), 4);
+	CHECK_EQ(tlbf_model_req_frames(&req), 4);
 	tlbf_req_flush_local(&req);
 	CHECK_EQ(n_table(), 1);
 	teardown();
@@ -441,7 +416,7 @@ static void range_ops_one_request(void)
 	CHECK_EQ(req.kind, TLBF_REQ_PAGE);
 	tlbf_req_flush_local(&req);
 	CHECK_EQ(tlbf_mapper_unmap_range(m, va + PAGE_SIZE, 31, true, &req), 0);
-	CHECK_EQ(req_frames(&req), 31 + 5);
+	CHECK_EQ(tlbf_model_req_frames(&req), 31 + 5);
 	tlbf_req_flush_local(&req);
 	CHECK_EQ(n_table(), 1);
 	/* phys range: consecutive physical pages */
@@ -449,7 +424,7 @@ static void range_ops_one_request(void)
 	CHECK_EQ(tlbf_mapper_translate(m, KVA + 2 * PAGE_SIZE, &pa, NULL), 0);
 	CHECK_EQ(pa, 0x102000);
 	CHECK_EQ(tlbf_mapper_unmap_phys_range(m, KVA, 3, true, &req), 0);
-	CHECK_EQ(req_frames(&req), 3);
+	CHECK_EQ(tlbf_model_req_frames(&req), 3);
 	CHECK_EQ(req.nr_pages, 3);
 	tlbf_req_flush_local(&req);
 	teardown();
@@ -514,16 +489,16 @@ static void merge_all_consumes(void)
 	CHECK_EQ(tlbf_mapper_map(m, 0x5000, FLAGS), 0);
 	CHECK_EQ(tlbf_mapper_unmap(m, 0x1000, false, &a), 0);
 	CHECK_EQ(tlbf_mapper_unmap(m, 0x5000, true, &b), 0);
-	CHECK_EQ(req_frames(&b), 4);
+	CHECK_EQ(tlbf_model_req_frames(&b), 4);
 	tlbf_req_merge_all(&all, &a);
 	CHECK_EQ(all.kind, TLBF_REQ_ALL);
 	CHECK(!tlbf_req_live(&a));
 	tlbf_req_merge_all(&all, &b);
 	CHECK(!tlbf_req_live(&b));
 	CHECK_EQ(all.kind, TLBF_REQ_ALL);
-	CHECK_EQ(req_frames(&all), 5);
+	CHECK_EQ(tlbf_model_req_frames(&all), 5);
 	tlbf_req_merge_all(&all, &all);	/* self: stays ALL, frames kept */
-	CHECK_EQ(req_frames(&all), 5);
+	CHECK_EQ(tlbf_model_req_frames(&all), 5);
 	pages = shim_flush_page_calls;
 	alls = shim_flush_all_calls;
 	tlbf_req_flush_local(&all);
