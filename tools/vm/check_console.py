@@ -238,7 +238,7 @@ def main():
     timeout = any(l.startswith(MARK + "VM TIMEOUT") for l in lines)
     v.check(booted, f"{label}: VM booted and ran /init")
     if timeout:
-        print(f"# the VM did not finish in time")
+        print("# the VM did not finish in time")
     v.check(bool(done) and not timeout,
             f"{label}: VM finished (DONE marker, no timeout)")
 
