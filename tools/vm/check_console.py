@@ -3,10 +3,17 @@
 """Judge a test VM's serial console log (tools/vm/testbed).
 
 A run passes only if the VM finished (the init script's DONE marker is there
-and no timeout marker), every module loaded, the kernel log has no splat
-(BUG, WARNING, Oops, KASAN, UBSAN, lockdep, kmemleak, hung task, RCU stall,
-CSD lock timeout, panic), and, in kunit mode, the KTAP output is complete
-and every case passed.
+and no timeout marker), every module loaded and was unloaded, the kernel log
+has no splat (BUG, WARNING, Oops, KASAN, UBSAN, lockdep, kmemleak, hung task,
+RCU stall, CSD lock timeout, panic), and, in kunit mode, the KTAP output is
+complete and every case passed.
+
+Every "ok" rests on positive evidence (ARCHITECTURE.md T2): a marker or a
+count that shows the thing happened, never only the absence of a failure
+marker. "modules loaded" needs tlbflush's own "tlbflush: loaded" line (and,
+in kunit mode, KTAP from a suite of module tlbflush_kunit) after /init
+started; "modules unloaded" needs a "tlbflush: unloaded" line after the last
+"tlbflush: loaded" one.
 
 Output: TAP-style lines "ok - what" / "not ok - what" (one per KUnit case
 and one per harness check), which tools/check counts, then a verdict line.
@@ -56,6 +63,12 @@ PLAN = re.compile(r"^(\s*)1\.\.(\d+)\s*$")
 KTAP_LINE = re.compile(r"^\s*(KTAP version \d+|TAP version \d+|1\.\.\d+|"
                        r"(not )?ok \d+|# )")
 SUBTEST = re.compile(r"^\s*# Subtest: (\S+)")
+# What tlbflush_mod.c prints (pr_info) when its init and exit complete,
+# and the line KUnit prints for a suite of a module, once the module's
+# suites run at load.
+MOD_LOADED = re.compile(r"^tlbflush: loaded$")
+MOD_UNLOADED = re.compile(r"^tlbflush: unloaded$")
+KUNIT_MOD_SUITE = re.compile(r"^\s*# module: tlbflush_kunit$")
 FILE_BEGIN = re.compile(r"^===TLBF-FILE-BEGIN (\S+)===$")
 FILE_END = re.compile(r"^===TLBF-FILE-END (\S+)===$")
 
@@ -104,6 +117,41 @@ def console_only(lines):
         elif not inside:
             out.append(l)
     return out
+
+
+def after_init(lines):
+    """The log from the init script's BOOTED marker on (empty if /init never
+    ran): only there can the modules have been loaded."""
+    for n, l in enumerate(lines):
+        if l.startswith(MARK + "BOOTED"):
+            return lines[n + 1:]
+    return []
+
+
+def module_events(lines):
+    """tlbflush's "loaded"/"unloaded" lines after /init started, in order.
+
+    In run mode the init script dumps dmesg at the end: it also holds what
+    the console did not show (a scenario's own rmmod/insmod cycles run at
+    console loglevel 5), so it is used when present; otherwise the console
+    lines are."""
+    rest = after_init(lines)
+    dump, inside = [], False
+    for l in rest:
+        if l.startswith(MARK + "DMESG BEGIN"):
+            inside = True
+        elif l.startswith(MARK + "DMESG END"):
+            inside = False
+        elif inside:
+            dump.append(l)
+    src = dump if dump else console_only(rest)
+    events = []
+    for l in src:
+        if MOD_LOADED.match(l):
+            events.append("loaded")
+        elif MOD_UNLOADED.match(l):
+            events.append("unloaded")
+    return events
 
 
 def extract_ktap(lines):
@@ -246,12 +294,27 @@ def main():
     load_err = [l for l in lines if LOAD_ERRORS.search(l)]
     for l in insmod_fail + load_err:
         print(f"# {l}")
-    v.check(not insmod_fail and not load_err, f"{label}: modules loaded")
+    events = module_events(lines)
+    loads, unloads = events.count("loaded"), events.count("unloaded")
+    print(f"# tlbflush: {loads} 'loaded' and {unloads} 'unloaded' lines after /init started")
+    loaded = loads > 0
+    if args.mode == "kunit":
+        # The init script inserts tlbflush_kunit after tlbflush; its suites
+        # run at load, and KUnit names the module of each.
+        kunit_ran = any(KUNIT_MOD_SUITE.match(l) for l in after_init(lines))
+        if not kunit_ran:
+            print("# no KTAP from a suite of module tlbflush_kunit")
+        loaded = loaded and kunit_ran
+    v.check(loaded and not insmod_fail and not load_err,
+            f"{label}: modules loaded")
 
+    # tlbflush_kunit holds references to tlbflush's symbols, so tlbflush's
+    # "unloaded" line also shows that tlbflush_kunit was removed first.
     rmmod_fail = [l for l in lines if l.startswith(MARK + "RMMOD FAILED")]
     for l in rmmod_fail:
         print(f"# {l}")
-    v.check(not rmmod_fail, f"{label}: modules unloaded")
+    unloaded = loads > 0 and events[-1] == "unloaded"
+    v.check(unloaded and not rmmod_fail, f"{label}: modules unloaded")
 
     splats = find_splats(lines)
     for n, kind, line in splats[:20]:
