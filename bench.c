@@ -41,7 +41,6 @@
 
 #include "tlbflush/bench.h"
 #include "tlbflush/flusher.h"
-#include "tlbflush/module.h"
 #include "tlbflush/stats.h"
 
 const char *const tlbf_bench_mode_names[TLBF_BENCH_NR_MODES] = {
@@ -805,18 +804,19 @@ static const struct file_operations tlbf_bench_fops = {
 
 /**
  * tlbf_bench_init() - resolve the native flush and create debugfs `bench`
+ * @root: the directory to create `bench` in (the module's debugfs root,
+ *	made by the module core, which calls this)
  *
  * Return: 0. An unresolvable native flush is not an error: the mode reports
  * itself unavailable.
  */
-int tlbf_bench_init(void)
+int tlbf_bench_init(struct dentry *root)
 {
 	tlbf_bench_buf = tlbf_bench_pages;
 	tlbf_bench_resolve_native();
 	if (tlbf_native_reason)
 		pr_info("native mode unavailable: %s\n", tlbf_native_reason);
-	debugfs_create_file("bench", 0600, tlbf_debugfs_root(), NULL,
-			    &tlbf_bench_fops);
+	debugfs_create_file("bench", 0600, root, NULL, &tlbf_bench_fops);
 	return 0;
 }
 

@@ -62,7 +62,7 @@ static int __init tlbf_init(void)
 	ret = tlbf_debugfs_init(tlbf_root);
 	if (ret)
 		goto err_debugfs;
-	ret = tlbf_bench_init();
+	ret = tlbf_bench_init(tlbf_root);
 	if (ret)
 		goto err_debugfs;
 	pr_info("loaded\n");

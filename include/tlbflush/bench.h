@@ -29,6 +29,8 @@
 
 #include "tlbflush/stats.h"
 
+struct dentry;
+
 /**
  * enum tlbf_bench_mode - what one sample times
  * @TLBF_BENCH_IPI: N3, the floor: smp_call_function_many() to the remote
@@ -164,7 +166,7 @@ unsigned long tlbf_bench_buffer(void);
 int tlbf_bench_run(const struct tlbf_bench_params *p,
 		   struct tlbf_bench_result *res);
 
-int tlbf_bench_init(void);
+int tlbf_bench_init(struct dentry *root);
 void tlbf_bench_exit(void);
 
 #endif /* _TLBFLUSH_BENCH_H */
