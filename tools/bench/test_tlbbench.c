@@ -381,6 +381,107 @@ static void t_table(void)
 	check(strstr(s, "* target CPUs busy") != NULL, "footnote: %s", s);
 }
 
+/* ------------------------------------------------------------ counters */
+
+static char *render_counters(const struct tb_kv *b, int nb,
+			     const struct tb_kv *a, int na)
+{
+	static char buf[8192];
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+
+	tb_write_counters(f, b, nb, a, na);
+	fclose(f);
+	return buf;
+}
+
+/* Split @s into lines (in place); return their number. */
+static int lines_of(char *s, char **line, int max)
+{
+	int n = 0;
+	char *save = NULL, *l;
+
+	for (l = strtok_r(s, "\n", &save); l && n < max;
+	     l = strtok_r(NULL, "\n", &save))
+		line[n++] = l;
+	return n;
+}
+
+static void t_parse_counters(void)
+{
+	struct tb_kv kv[TB_MAX_COUNTERS];
+	int n;
+
+	n = tb_parse_counter_line("before ipis_sent=1 syncs=22", "before", kv,
+				  TB_MAX_COUNTERS);
+	CHECK_EQ(n, 2);
+	check(!strcmp(kv[1].key, "syncs") && !strcmp(kv[1].val, "22"),
+	      "second pair %s=%s", kv[1].key, kv[1].val);
+	/* the wrong tag, no tag, a bare word later on */
+	CHECK_EQ(tb_parse_counter_line("after ipis_sent=1", "before", kv, 4), -1);
+	CHECK_EQ(tb_parse_counter_line("ipis_sent=1", "before", kv, 4), -1);
+	CHECK_EQ(tb_parse_counter_line("before a=1 b", "before", kv, 4), -1);
+
+	n = tb_parse_stats_text("ipis_sent 5\n\nframes_in_use 0\n  syncs\t7",
+				kv, TB_MAX_COUNTERS);
+	CHECK_EQ(n, 3);
+	check(!strcmp(kv[0].key, "ipis_sent") && !strcmp(kv[0].val, "5"),
+	      "first %s %s", kv[0].key, kv[0].val);
+	check(!strcmp(kv[2].key, "syncs") && !strcmp(kv[2].val, "7"),
+	      "last line without newline: %s %s", kv[2].key, kv[2].val);
+	CHECK_EQ(tb_parse_stats_text("", kv, 4), 0);
+	CHECK_EQ(tb_parse_stats_text("ipis_sent\n", kv, 4), -1);
+	CHECK_EQ(tb_parse_stats_text("ipis_sent 1 2\n", kv, 4), -1);
+	CHECK_EQ(tb_parse_stats_text("a 1\nb 2\nc 3\n", kv, 2), -1);
+}
+
+static void t_counters_table(void)
+{
+	struct tb_kv b[TB_MAX_COUNTERS], a[TB_MAX_COUNTERS];
+	char *line[16], *s;
+	int nb, na, n, i;
+	const char *hdr;
+
+	nb = tb_parse_counter_line("before ipis_sent=10 pages_invalidated=0 syncs=7 frames_in_use=3 gone=1",
+				   "before", b, TB_MAX_COUNTERS);
+	na = tb_parse_counter_line("after ipis_sent=12345 pages_invalidated=800 syncs=7 frames_in_use=1 new_one=4",
+				   "after", a, TB_MAX_COUNTERS);
+	CHECK_EQ(nb, 5);
+	CHECK_EQ(na, 5);
+	s = render_counters(b, nb, a, na);
+	n = lines_of(s, line, 16);
+	/* a header, then one row per counter: before's order, then after's */
+	CHECK_EQ(n, 7);
+	if (n != 7)
+		return;
+	hdr = "counter            before  after  delta";
+	check(!strcmp(line[0], hdr), "header '%s'", line[0]);
+	check(!strcmp(line[1], "ipis_sent              10  12345  12335"),
+	      "row '%s'", line[1]);
+	check(!strcmp(line[2], "pages_invalidated       0    800    800"),
+	      "row '%s'", line[2]);
+	check(!strcmp(line[3], "syncs                   7      7      0"),
+	      "unchanged '%s'", line[3]);
+	check(!strcmp(line[4], "frames_in_use           3      1     -2"),
+	      "went down '%s'", line[4]);
+	check(!strcmp(line[5], "gone                    1      -      -"),
+	      "only before '%s'", line[5]);
+	check(!strcmp(line[6], "new_one                 -      4      -"),
+	      "only after '%s'", line[6]);
+	/* every row as wide as the header; the words only in the header */
+	for (i = 0; i < n; i++) {
+		check(strlen(line[i]) == strlen(hdr), "width of '%s'", line[i]);
+		if (i)
+			check(!strstr(line[i], "before") &&
+			      !strstr(line[i], "after") &&
+			      !strstr(line[i], "delta"),
+			      "a word in row '%s'", line[i]);
+	}
+
+	/* no counters: just the header */
+	s = render_counters(b, 0, a, 0);
+	check(!strcmp(s, "counter  before  after  delta\n"), "empty: '%s'", s);
+}
+
 int main(void)
 {
 	printf("TAP version 13\n");
@@ -399,6 +500,9 @@ int main(void)
 	run("JSON output", t_json);
 	run("CSV output", t_csv);
 	run("table output", t_table);
+	run("parse counter lines and debugfs stats", t_parse_counters);
+	run("counters table: one row per counter, words only in the header",
+	    t_counters_table);
 	printf("1..%d\n", tests);
 	printf("# %d passed, %d failed\n", tests - failures, failures);
 	return failures ? 1 : 0;

@@ -589,16 +589,52 @@ static void write_meta(const struct opts *o, int online)
 	fputs(header, stdout);
 }
 
+/*
+ * The table of the tlbflush counters around the sweep's kernel runs: the
+ * `before` line of debugfs `bench` after the first run and the `after` line
+ * after the last one. Return: 0, or -1 (and a note in @f) if there is no run
+ * or a line does not parse.
+ */
+static int bench_counters(FILE *f)
+{
+	static struct tb_kv before[TB_MAX_COUNTERS], after[TB_MAX_COUNTERS];
+	int nb, na;
+
+	if (!first_before[0] || !last_after[0]) {
+		fputs("# no kernel run: no bench counters\n", f);
+		return -1;
+	}
+	nb = tb_parse_counter_line(first_before, "before", before,
+				   TB_MAX_COUNTERS);
+	na = tb_parse_counter_line(last_after, "after", after, TB_MAX_COUNTERS);
+	if (nb < 0 || na < 0) {
+		fprintf(f, "# cannot parse the bench counter lines (see raw.txt):\n# %s\n# %s\n",
+			first_before, last_after);
+		return -1;
+	}
+	tb_write_counters(f, before, nb, after, na);
+	return 0;
+}
+
 static void write_counters(const struct opts *o, const char *before_stats,
 			   const char *after_stats)
 {
+	static struct tb_kv before[TB_MAX_COUNTERS], after[TB_MAX_COUNTERS];
 	FILE *f = out_file(o, "counters.txt", "w");
+	int nb, na;
 
-	fprintf(f, "# tlbflush counters around the whole sweep (debugfs bench before/after lines)\n%s\n%s\n",
-		first_before, last_after);
-	if (before_stats[0]) {
-		fprintf(f, "# debugfs stats before the sweep\n%s", before_stats);
-		fprintf(f, "# debugfs stats after the sweep\n%s", after_stats);
+	fputs("# tlbflush counters over the kernel runs of the sweep (debugfs bench,\n"
+	      "# from the start of the first run to the end of the last)\n", f);
+	if (bench_counters(f))
+		fprintf(stderr, "tlbbench: no bench counters in counters.txt\n");
+	if (before_stats[0] && after_stats[0]) {
+		fputs("\n# debugfs stats around the whole sweep (N2 included)\n", f);
+		nb = tb_parse_stats_text(before_stats, before, TB_MAX_COUNTERS);
+		na = tb_parse_stats_text(after_stats, after, TB_MAX_COUNTERS);
+		if (nb < 0 || na < 0)
+			fputs("# cannot parse debugfs stats\n", f);
+		else
+			tb_write_counters(f, before, nb, after, na);
 	}
 	fclose(f);
 }
@@ -685,7 +721,8 @@ int main(int argc, char **argv)
 	tb_write_json(f, records, nrec);
 	fclose(f);
 	write_counters(&o, stats_before, stats_after);
-	printf("\ncounters around the sweep:\n%s\n%s\n", first_before, last_after);
+	printf("\ntlbflush counters over the kernel runs of the sweep:\n");
+	bench_counters(stdout);
 	printf("tlbbench: wrote %s/{table.txt,bench.csv,bench.json,counters.txt,raw.txt,meta.txt}\n",
 	       o.out);
 	return 0;

@@ -104,6 +104,29 @@ void tb_make_diff(struct tb_record *r, const struct tb_summary *with,
 /* Fill ratio_native / ratio_ipi of every record from its cell's baselines. */
 void tb_compute_ratios(struct tb_record *r, int n);
 
+/*
+ * Counters before and after something (counters.txt, tlbbench's summary):
+ * the `before ...` / `after ...` line of debugfs `bench` (the tag @tag,
+ * then name=value pairs), or the text of debugfs `stats` (one `name value`
+ * line per counter). Return: number of counters, -1 if the input is
+ * malformed (another tag, a word that is not a pair) or has more than @max.
+ */
+#define TB_MAX_COUNTERS		128
+int tb_parse_counter_line(const char *line, const char *tag, struct tb_kv *kv,
+			  int max);
+int tb_parse_stats_text(const char *text, struct tb_kv *kv, int max);
+
+/*
+ * A table of counters, one row per counter: columns counter, before, after,
+ * delta (after - before, "-" in front when it went down), names left- and
+ * numbers right-aligned, the column names in a header row and nowhere else.
+ * Rows in the order of @before, then the counters only @after has; a side
+ * that lacks a counter (or whose value is not a number) shows "-" there and
+ * in delta.
+ */
+void tb_write_counters(FILE *f, const struct tb_kv *before, int nb,
+		       const struct tb_kv *after, int na);
+
 void tb_write_csv(FILE *f, const struct tb_record *r, int n);
 void tb_write_json(FILE *f, const struct tb_record *r, int n);
 void tb_write_table(FILE *f, const struct tb_record *r, int n);

@@ -218,6 +218,61 @@ int tb_parse_mode_line(const char *line, struct tb_record *r)
 	return 0;
 }
 
+int tb_parse_counter_line(const char *line, const char *tag, struct tb_kv *kv,
+			  int max)
+{
+	char t[TB_NAME_LEN];
+	int n;
+
+	n = tb_parse_kv(line, t, sizeof(t), kv, max);
+	if (n < 0 || strcmp(t, tag))
+		return -1;
+	return n;
+}
+
+int tb_parse_stats_text(const char *text, struct tb_kv *kv, int max)
+{
+	const char *p = text, *end, *w[3];
+	size_t len[3];
+	int n = 0, nw;
+
+	while (*p) {
+		end = strchr(p, '\n');
+		if (!end)
+			end = p + strlen(p);
+		/* the words of this line: exactly two, name and value */
+		nw = 0;
+		while (p < end) {
+			while (p < end && isspace((unsigned char)*p))
+				p++;
+			if (p == end)
+				break;
+			if (nw == 2)
+				return -1;
+			w[nw] = p;
+			while (p < end && !isspace((unsigned char)*p))
+				p++;
+			len[nw] = (size_t)(p - w[nw]);
+			nw++;
+		}
+		if (nw == 1)
+			return -1;
+		if (nw == 2) {
+			if (n >= max || len[0] >= sizeof(kv->key) ||
+			    len[1] >= sizeof(kv->val) ||
+			    memchr(w[0], '=', len[0]))
+				return -1;
+			memcpy(kv[n].key, w[0], len[0]);
+			kv[n].key[len[0]] = '\0';
+			memcpy(kv[n].val, w[1], len[1]);
+			kv[n].val[len[1]] = '\0';
+			n++;
+		}
+		p = *end ? end + 1 : end;
+	}
+	return n;
+}
+
 /* ------------------------------------------------------------ derivation */
 
 static uint64_t sat_sub(uint64_t a, uint64_t b)
@@ -406,6 +461,83 @@ static void table_ratio(FILE *f, double v)
 		fprintf(f, " %9.2f", v);
 	else
 		fprintf(f, " %9s", "-");
+}
+
+/* One cell of the counters table: the number, or "-" where there is none. */
+static void counter_cell(char *buf, size_t size, const struct tb_kv *kv, int n,
+			 const char *key, uint64_t *v, int *ok)
+{
+	*ok = !tb_kv_u64(kv, n, key, v);
+	if (*ok)
+		snprintf(buf, size, "%" PRIu64, *v);
+	else
+		snprintf(buf, size, "-");
+}
+
+struct counter_row {
+	const char *name;
+	char before[24], after[24], delta[24];
+};
+
+static void counter_row(struct counter_row *row, const char *name,
+			const struct tb_kv *before, int nb,
+			const struct tb_kv *after, int na)
+{
+	uint64_t b = 0, a = 0;
+	int bok, aok;
+
+	row->name = name;
+	counter_cell(row->before, sizeof(row->before), before, nb, name, &b,
+		     &bok);
+	counter_cell(row->after, sizeof(row->after), after, na, name, &a, &aok);
+	if (!bok || !aok)
+		snprintf(row->delta, sizeof(row->delta), "-");
+	else if (a >= b)
+		snprintf(row->delta, sizeof(row->delta), "%" PRIu64, a - b);
+	else
+		snprintf(row->delta, sizeof(row->delta), "-%" PRIu64, b - a);
+}
+
+static int wider(int w, const char *s)
+{
+	int len = (int)strlen(s);
+
+	return len > w ? len : w;
+}
+
+void tb_write_counters(FILE *f, const struct tb_kv *before, int nb,
+		       const struct tb_kv *after, int na)
+{
+	static const char *const head[4] = {
+		"counter", "before", "after", "delta"
+	};
+	struct counter_row rows[2 * TB_MAX_COUNTERS];
+	int w[4], i, nr = 0;
+
+	for (i = 0; i < 4; i++)
+		w[i] = (int)strlen(head[i]);
+	for (i = 0; i < nb + na && nr < 2 * TB_MAX_COUNTERS; i++) {
+		const char *name = i < nb ? before[i].key : after[i - nb].key;
+		int j, dup = 0;
+
+		/* each name once, in the order of @before, then @after */
+		for (j = 0; j < nr && !dup; j++)
+			dup = !strcmp(rows[j].name, name);
+		if (dup)
+			continue;
+		counter_row(&rows[nr], name, before, nb, after, na);
+		w[0] = wider(w[0], rows[nr].name);
+		w[1] = wider(w[1], rows[nr].before);
+		w[2] = wider(w[2], rows[nr].after);
+		w[3] = wider(w[3], rows[nr].delta);
+		nr++;
+	}
+	fprintf(f, "%-*s  %*s  %*s  %*s\n", w[0], head[0], w[1], head[1],
+		w[2], head[2], w[3], head[3]);
+	for (i = 0; i < nr; i++)
+		fprintf(f, "%-*s  %*s  %*s  %*s\n", w[0], rows[i].name, w[1],
+			rows[i].before, w[2], rows[i].after, w[3],
+			rows[i].delta);
 }
 
 void tb_write_table(FILE *f, const struct tb_record *r, int n)
