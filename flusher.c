@@ -37,7 +37,9 @@
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/cpumask.h>
+#include <linux/delay.h>
 #include <linux/export.h>
+#include <linux/lockdep.h>
 #include <linux/irqflags.h>
 #include <linux/moduleparam.h>
 #include <linux/percpu.h>
@@ -50,14 +52,15 @@
 #include <linux/string.h>
 #include <linux/workqueue.h>
 
-#include "tlbflush/arch.h"
 #include "tlbflush/flusher.h"
+#include "tlbflush/inject.h"
 #include "tlbflush/pgmapper.h"
 #include "tlbflush/ptable.h"
+#include "tlbflush/shadow.h"
 #include "tlbflush/stats.h"
 
-unsigned int tlbf_flush_all_threshold = TLBF_FLUSH_ALL_THRESHOLD_DEFAULT;
-EXPORT_SYMBOL_GPL(tlbf_flush_all_threshold);
+/* TLBF_INJ_EARLY_ACK: how long the flush lags behind its ack. */
+#define TLBF_INJ_EARLY_ACK_MS	5
 
 unsigned int tlbf_slow_cpu_ms = 1000;
 EXPORT_SYMBOL_GPL(tlbf_slow_cpu_ms);
@@ -109,6 +112,9 @@ static DEFINE_PER_CPU_ALIGNED(struct tlbf_queue, tlbf_queues);
 
 static enum cpuhp_state tlbf_cpuhp_state;
 
+/* The stack "flush all non-global", merged into remote queues by broadcast. */
+static const struct tlbf_ops tlbf_ops_all_local = { .all = true };
+
 /* Frames and ops of flushers finished where they could not dispatch. */
 static DEFINE_RAW_SPINLOCK(tlbf_orphan_lock);
 static struct tlbf_frame *tlbf_orphan_frames;
@@ -150,133 +156,27 @@ int tlbf_strategy_parse(const char *name)
 }
 EXPORT_SYMBOL_GPL(tlbf_strategy_parse);
 
-/**
- * tlbf_set_flush_all_threshold() - set the flush-all threshold (FL5, FL6)
- * @threshold: 1..TLBF_FLUSH_ALL_THRESHOLD_MAX pages
- *
- * Return: 0, or -EINVAL (nothing changed) if @threshold is out of range.
+/*
+ * Execute @ops on this CPU with the real instructions (noted in the
+ * oracle's shadow TLB, which also holds the stack to FL6).
  */
-int tlbf_set_flush_all_threshold(unsigned int threshold)
-{
-	if (threshold < 1 || threshold > TLBF_FLUSH_ALL_THRESHOLD_MAX)
-		return -EINVAL;
-	WRITE_ONCE(tlbf_flush_all_threshold, threshold);
-	return 0;
-}
-EXPORT_SYMBOL_GPL(tlbf_set_flush_all_threshold);
-
-/**
- * tlbf_op_valid() - is @op a well-formed op?
- * @op: the op
- *
- * Return: true for flush all, and for a page/range op of 1 to
- * TLBF_FLUSH_ALL_THRESHOLD_MAX - 1 pages whose pages are all canonical and
- * do not wrap around.
- */
-bool tlbf_op_valid(struct tlbf_op op)
-{
-	unsigned long nr = tlbf_op_nr_pages(op);
-	unsigned long va = tlbf_op_va(op);
-	unsigned long last;
-
-	if (tlbf_op_is_all(op))
-		return true;
-	if (!nr || nr >= TLBF_FLUSH_ALL_THRESHOLD_MAX)
-		return false;
-	last = va + (nr - 1) * TLBF_PAGE_SIZE;
-	return last >= va && tlbf_va_canonical(va) && tlbf_va_canonical(last) &&
-	       tlbf_va_is_user(va) == tlbf_va_is_user(last);
-}
-EXPORT_SYMBOL_GPL(tlbf_op_valid);
-
-/**
- * tlbf_ops_init() - make @ops an empty stack
- * @ops: the stack
- */
-void tlbf_ops_init(struct tlbf_ops *ops)
-{
-	ops->nr_ops = 0;
-	ops->nr_pages = 0;
-	ops->all = false;
-}
-EXPORT_SYMBOL_GPL(tlbf_ops_init);
-
-/* The stack "flush all", merged into remote queues by broadcast. */
-static const struct tlbf_ops tlbf_ops_all = { .all = true };
-
-static void tlbf_ops_set_all(struct tlbf_ops *ops)
-{
-	ops->all = true;
-	ops->nr_ops = 0;
-	ops->nr_pages = 0;
-}
-
-/**
- * tlbf_ops_push() - record one more op (FL6)
- * @ops: the stack
- * @op: a valid op
- *
- * A flush-all op, or one that would take the stack past the current
- * threshold, turns the stack into "flush all"; the latter is counted in
- * ops_merged_to_all. A stack that is already "flush all" ignores @op.
- */
-void tlbf_ops_push(struct tlbf_ops *ops, struct tlbf_op op)
-{
-	unsigned long nr = tlbf_op_nr_pages(op);
-
-	if (ops->all)
-		return;
-	if (tlbf_op_is_all(op)) {
-		tlbf_ops_set_all(ops);
-		return;
-	}
-	if (ops->nr_pages + nr > READ_ONCE(tlbf_flush_all_threshold) ||
-	    ops->nr_ops >= TLBF_FLUSH_ALL_THRESHOLD_MAX) {
-		tlbf_ops_set_all(ops);
-		tlbf_stat_inc(TLBF_STAT_OPS_MERGED_TO_ALL);
-		return;
-	}
-	ops->ops[ops->nr_ops++] = op;
-	ops->nr_pages += nr;
-}
-EXPORT_SYMBOL_GPL(tlbf_ops_push);
-
-/**
- * tlbf_ops_merge() - push every op of @src onto @dst, same threshold rule
- * @dst: the stack that grows
- * @src: the stack to copy from (unchanged)
- */
-void tlbf_ops_merge(struct tlbf_ops *dst, const struct tlbf_ops *src)
-{
-	unsigned int i;
-
-	if (dst->all)
-		return;
-	if (src->all) {
-		tlbf_ops_set_all(dst);
-		return;
-	}
-	for (i = 0; i < src->nr_ops && !dst->all; i++)
-		tlbf_ops_push(dst, src->ops[i]);
-}
-EXPORT_SYMBOL_GPL(tlbf_ops_merge);
-
-/* Execute @ops on this CPU with the real instructions. */
 static void tlbf_ops_perform(const struct tlbf_ops *ops)
 {
 	unsigned int i;
 	unsigned long p, nr;
 
+	tlbf_shadow_note_stack(ops->all, ops->nr_pages);
 	if (ops->all) {
-		tlbf_arch_flush_all();
+		tlbf_tlb_flush_all(ops->global &&
+				   !tlbf_inject(TLBF_INJ_ALL_KEEPS_GLOBAL));
 		tlbf_stat_inc(TLBF_STAT_FULL_FLUSHES);
 		return;
 	}
 	for (i = 0; i < ops->nr_ops; i++) {
 		nr = tlbf_op_nr_pages(ops->ops[i]);
 		for (p = 0; p < nr; p++)
-			tlbf_arch_flush_page(tlbf_op_va(ops->ops[i]) +
-					     p * TLBF_PAGE_SIZE);
+			tlbf_tlb_flush_page(tlbf_op_va(ops->ops[i]) +
+					    p * TLBF_PAGE_SIZE);
 	}
 	if (ops->nr_pages)
 		tlbf_stat_add(TLBF_STAT_PAGES_INVALIDATED, ops->nr_pages);
@@ -363,10 +263,8 @@ static bool tlbf_queue_swap(struct tlbf_queue *q, struct tlbf_ops *ops,
 {
 	bool inflight = q->ipi_inflight;
 
-	ops->all = q->ops.all;
-	ops->nr_pages = q->ops.nr_pages;
-	ops->nr_ops = q->ops.nr_ops;
-	memcpy(ops->ops, q->ops.ops, q->ops.nr_ops * sizeof(struct tlbf_op));
+	lockdep_assert_held(&q->lock);
+	tlbf_ops_copy(ops, &q->ops);
 	tlbf_ops_init(&q->ops);
 	*links = q->links;
 	q->links = NULL;
@@ -388,7 +286,16 @@ static void tlbf_ipi_handler(void *info)
 	tlbf_queue_swap(q, &ops, &links, &seq);
 	raw_spin_unlock(&q->lock);
 
-	tlbf_ops_perform(&ops);
+	if (tlbf_inject(TLBF_INJ_EARLY_ACK)) {
+		/* Wrong on purpose: done before flushed, then a slow flush. */
+		smp_store_release(&q->done_seq, seq);
+		mdelay(TLBF_INJ_EARLY_ACK_MS);
+		tlbf_ops_perform(&ops);
+		tlbf_put_links(links);
+		return;
+	}
+	if (!tlbf_inject(TLBF_INJ_SKIP_OPS))
+		tlbf_ops_perform(&ops);
 	tlbf_put_links(links);
 	/* Pairs with the acquire in tlbf_wait_cpu(): flushed, then done. */
 	smp_store_release(&q->done_seq, seq);
@@ -404,6 +311,8 @@ static int tlbf_cpu_dead(unsigned int cpu)
 	bool inflight;
 	u64 seq;
 
+	if (tlbf_inject(TLBF_INJ_SKIP_OFFLINE_DRAIN))
+		return 0;	/* wrong on purpose: the queue stays as it was */
 	raw_spin_lock_irqsave(&q->lock, flags);
 	inflight = tlbf_queue_swap(q, &ops, &links, &seq);
 	raw_spin_unlock_irqrestore(&q->lock, flags);
@@ -585,8 +494,8 @@ int tlbf_flusher_issue_req(struct tlbf_flusher *fl, struct tlbf_flush_req *req)
 	case TLBF_REQ_RANGE:
 		op = tlbf_op_range(req->va, req->nr_pages);
 		break;
-	default:	/* ALL, or frames without an op: be conservative */
-		op = tlbf_op_all();
+	default:	/* ALL, or frames without an op: be conservative (FL5) */
+		op = tlbf_op_all_global();
 		break;
 	}
 	for (f = req->frames; f; f = f->next) {
@@ -640,10 +549,16 @@ static int __tlbf_flusher_dispatch(struct tlbf_flusher *fl,
 	local = cpumask_test_cpu(self, ipi);
 	if (fl->strategy == TLBF_STRAT_BROADCAST) {
 		cpumask_copy(ipi, cpu_online_mask);
-		remote_ops = &tlbf_ops_all;
+		remote_ops = fl->ops.global ? &tlbf_ops_all_global :
+					      &tlbf_ops_all_local;
 	}
 	__cpumask_clear_cpu(self, ipi);
 	nr_remote = cpumask_weight(ipi);
+	if (nr_remote && tlbf_inject(TLBF_INJ_DROP_TARGET)) {
+		/* Wrong on purpose: the last remote target is forgotten. */
+		__cpumask_clear_cpu(cpumask_last(ipi), ipi);
+		nr_remote--;
+	}
 
 	if (nr_remote && !tlbf_can_ipi()) {
 		tlbf_report_misuse(TLBF_STAT_DISPATCH_REFUSED,
@@ -659,6 +574,11 @@ static int __tlbf_flusher_dispatch(struct tlbf_flusher *fl,
 		fl->frames = NULL;
 		tlbf_ops_init(&fl->ops);
 		return 0;
+	}
+	if (fl->frames && tlbf_inject(TLBF_INJ_EARLY_RELEASE)) {
+		/* Wrong on purpose: released before any target flushed. */
+		tlbf_put_frames(fl->frames);
+		fl->frames = NULL;
 	}
 	if (fl->frames) {
 		batch = tlbf_batch_alloc(fl->frames, refs, nr_remote);
@@ -819,7 +739,7 @@ EXPORT_SYMBOL_GPL(tlbf_flusher_finish);
 
 static void tlbf_orphan_flush_ipi(void *info)
 {
-	tlbf_arch_flush_all();
+	tlbf_tlb_flush_all(true);
 	tlbf_stat_inc(TLBF_STAT_FULL_FLUSHES);
 }
 
@@ -848,7 +768,7 @@ static void tlbf_orphan_workfn(struct work_struct *work)
 		tlbf_put_frames(frames);
 		return;
 	}
-	tlbf_flusher_issue(&fl, tlbf_op_all());
+	tlbf_flusher_issue(&fl, tlbf_op_all_global());
 	fl.frames = frames;
 	tlbf_flusher_dispatch(&fl);
 	tlbf_flusher_finish(&fl);
@@ -952,6 +872,23 @@ int tlbf_flusher_test_cpu_dead(unsigned int cpu)
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(tlbf_flusher_test_cpu_dead);
+
+/**
+ * tlbf_flusher_test_kick() - run the flush IPI handler on an online CPU
+ *	now, whatever its queue says; for the KUnit suite only
+ * @cpu: an online CPU
+ *
+ * Repairs a queue left "IPI in flight" by an injected fault (a skipped
+ * offline drain), so that later dispatches to @cpu send IPIs again.
+ * Process context.
+ *
+ * Return: 0, or the error of smp_call_function_single().
+ */
+int tlbf_flusher_test_kick(unsigned int cpu)
+{
+	return smp_call_function_single(cpu, tlbf_ipi_handler, NULL, 1);
+}
+EXPORT_SYMBOL_IF_KUNIT(tlbf_flusher_test_kick);
 #endif /* CONFIG_KUNIT */
 
 /**
@@ -974,6 +911,28 @@ unsigned int tlbf_flusher_queue_pages(int cpu, bool *all)
 	return pages;
 }
 EXPORT_SYMBOL_GPL(tlbf_flusher_queue_pages);
+
+/**
+ * tlbf_flusher_queue_idle() - is nothing queued or in flight for a CPU?
+ * @cpu: a possible CPU
+ *
+ * Return: true if @cpu's queue holds no op, no frame reference, no IPI
+ * marked in flight, and every merge into it has completed (a snapshot).
+ * A CPU coming online must find its queue so (FL10).
+ */
+bool tlbf_flusher_queue_idle(int cpu)
+{
+	struct tlbf_queue *q = per_cpu_ptr(&tlbf_queues, cpu);
+	unsigned long flags;
+	bool idle;
+
+	raw_spin_lock_irqsave(&q->lock, flags);
+	idle = tlbf_ops_empty(&q->ops) && !q->links && !q->ipi_inflight &&
+	       READ_ONCE(q->done_seq) == q->enq_seq;
+	raw_spin_unlock_irqrestore(&q->lock, flags);
+	return idle;
+}
+EXPORT_SYMBOL_GPL(tlbf_flusher_queue_idle);
 
 /**
  * tlbf_flusher_module_init() - set up the queues and the hotplug callback

@@ -13,12 +13,13 @@
 #include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/export.h>
+#include <linux/lockdep.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
-#include "tlbflush/arch.h"
 #include "tlbflush/pgmapper.h"
 #include "tlbflush/ptable.h"
+#include "tlbflush/shadow.h"
 #include "tlbflush/stats.h"
 
 /**
@@ -26,12 +27,33 @@
  * @lock: serializes every operation (raw: usable with IRQs off)
  * @pool: where tables and data frames come from
  * @root: the root table frame (level 3), kept until destroy
+ * @table_hook: told about every table (un)link (tlbf_mapper_set_table_hook)
+ * @hook_ctx: passed to @table_hook
  */
 struct tlbf_mapper {
 	raw_spinlock_t lock;
 	struct tlbf_pool *pool;
 	struct tlbf_frame *root;
+	void (*table_hook)(void *ctx, unsigned long va, int level,
+			   tlbf_pte_t entry);
+	void *hook_ctx;
 };
+
+/*
+ * An entry of the table at @level (>= 1) covering @va now links (or, with
+ * 0, no longer links) a next-level table: tell the hook (live mode mirrors
+ * level-1 entries into the kernel's PMDs). Mapper lock held.
+ */
+static void tlbf_table_set(struct tlbf_mapper *m, tlbf_pte_t *e,
+			   unsigned long va, int level, tlbf_pte_t entry)
+{
+	lockdep_assert_held(&m->lock);
+	WRITE_ONCE(*e, entry);
+	if (m->table_hook)
+		m->table_hook(m->hook_ctx,
+			      va & ~((1UL << tlbf_level_shift(level)) - 1),
+			      level, entry);
+}
 
 static tlbf_pte_t *tlbf_root_table(struct tlbf_mapper *m)
 {
@@ -168,8 +190,9 @@ static int tlbf_map_run(struct tlbf_mapper *m, unsigned long va,
 		for (; level > 0; level--) {
 			struct tlbf_frame *f = tlbf_pop(&tables);
 
-			WRITE_ONCE(t[level][tlbf_va_index(v, level)],
-				   tlbf_pte_make(tlbf_frame_pa(f), table_flags));
+			tlbf_table_set(m, &t[level][tlbf_va_index(v, level)], v,
+				       level, tlbf_pte_make(tlbf_frame_pa(f),
+							    table_flags));
 			t[level - 1] = tlbf_frame_va(f);
 		}
 		if (owned)
@@ -238,7 +261,7 @@ static void tlbf_unmap_parents(struct tlbf_mapper *m, unsigned long va,
 
 				f = tlbf_pool_frame_of_pa(m->pool,
 							  tlbf_pte_pa(*pe));
-				WRITE_ONCE(*pe, 0);
+				tlbf_table_set(m, pe, r, l + 1, 0);
 				tlbf_release_to(f, list);
 			}
 			/* next region of this level, stop past last or wrap */
@@ -440,6 +463,32 @@ struct tlbf_pool *tlbf_mapper_pool(struct tlbf_mapper *m)
 	return m->pool;
 }
 EXPORT_SYMBOL_GPL(tlbf_mapper_pool);
+
+/**
+ * tlbf_mapper_set_table_hook() - be told when tables are linked or unlinked
+ * @m: the mapper
+ * @fn: called under the mapper's lock (IRQs off) each time an entry of a
+ *	table at level >= 1 starts (entry != 0) or stops (0) linking a
+ *	next-level table, with the first VA the entry covers; NULL: none.
+ *	Not called by tlbf_mapper_destroy().
+ * @ctx: passed to @fn
+ *
+ * Live mode uses it to mirror the private level-1 entries into the
+ * kernel's PMDs, so that the MMU walks the private last-level tables.
+ */
+void tlbf_mapper_set_table_hook(struct tlbf_mapper *m,
+				void (*fn)(void *ctx, unsigned long va,
+					   int level, tlbf_pte_t entry),
+				void *ctx)
+{
+	unsigned long irqflags;
+
+	raw_spin_lock_irqsave(&m->lock, irqflags);
+	m->table_hook = fn;
+	m->hook_ctx = ctx;
+	raw_spin_unlock_irqrestore(&m->lock, irqflags);
+}
+EXPORT_SYMBOL_GPL(tlbf_mapper_set_table_hook);
 
 /**
  * tlbf_mapper_map() - map a new zeroed data frame at @va
@@ -692,7 +741,7 @@ void tlbf_req_flush_local(struct tlbf_flush_req *req)
 	case TLBF_REQ_RANGE:
 		if (req->nr_pages <= TLBF_REQ_LOCAL_MAX_PAGES) {
 			for (i = 0; i < req->nr_pages; i++)
-				tlbf_arch_flush_page(tlbf_page_va(req->va, i));
+				tlbf_tlb_flush_page(tlbf_page_va(req->va, i));
 			tlbf_stat_add(TLBF_STAT_PAGES_INVALIDATED,
 				      req->nr_pages);
 			tlbf_stat_inc(TLBF_STAT_LOCAL_FLUSHES);
@@ -700,7 +749,9 @@ void tlbf_req_flush_local(struct tlbf_flush_req *req)
 		}
 		fallthrough;
 	case TLBF_REQ_ALL:
-		tlbf_arch_flush_all();
+		/* FL5: a kernel-half page may be global; ALL names no page. */
+		tlbf_tlb_flush_all(req->kind == TLBF_REQ_ALL ||
+				   !tlbf_va_is_user(req->va));
 		tlbf_stat_inc(TLBF_STAT_FULL_FLUSHES);
 		tlbf_stat_inc(TLBF_STAT_LOCAL_FLUSHES);
 		break;

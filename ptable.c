@@ -40,6 +40,8 @@ struct tlbf_pfn_slot {
  * @region: the vmalloc'd frames
  * @frames: metadata, @frames[i] describes page i of @region
  * @by_pfn: (pfn, index) sorted by pfn, for tlbf_pool_frame_of_pa()
+ * @obs: observer of releases (the oracle), NULL if none
+ * @obs_ctx: passed to @obs
  */
 struct tlbf_pool {
 	raw_spinlock_t lock;
@@ -49,6 +51,8 @@ struct tlbf_pool {
 	void *region;
 	struct tlbf_frame *frames;
 	struct tlbf_pfn_slot *by_pfn;
+	const struct tlbf_pool_observer *obs;
+	void *obs_ctx;
 };
 
 /* Module-wide gauges, summed over all pools. */
@@ -140,6 +144,23 @@ struct tlbf_pool *tlbf_pool_create(unsigned long nr_frames)
 	return pool;
 }
 EXPORT_SYMBOL_GPL(tlbf_pool_create);
+
+/**
+ * tlbf_pool_set_observer() - watch the releases of a pool's frames
+ * @pool: the pool
+ * @obs: callbacks (NULL: none); see &struct tlbf_pool_observer
+ * @ctx: passed to them
+ *
+ * Set it while no frame of @pool is being released; after clearing it,
+ * tlbf_pool_quiesce() waits for callbacks in flight.
+ */
+void tlbf_pool_set_observer(struct tlbf_pool *pool,
+			    const struct tlbf_pool_observer *obs, void *ctx)
+{
+	WRITE_ONCE(pool->obs_ctx, ctx);
+	WRITE_ONCE(pool->obs, obs);
+}
+EXPORT_SYMBOL_GPL(tlbf_pool_set_observer);
 
 /**
  * tlbf_pool_quiesce() - wait for deferred releases in flight
@@ -385,6 +406,10 @@ static void tlbf_frame_rcu_free(struct rcu_head *head)
 	struct tlbf_pool *pool = f->pool;
 	unsigned long flags;
 
+	const struct tlbf_pool_observer *obs = READ_ONCE(pool->obs);
+
+	if (obs && obs->freed)
+		obs->freed(pool->obs_ctx, f);
 	raw_spin_lock_irqsave(&pool->lock, flags);
 	tlbf_set_state_locked(pool, f, TLBF_FRAME_FREE);
 	f->owner = NULL;
@@ -415,8 +440,14 @@ void tlbf_frame_put(struct tlbf_frame *frame)
 				   frame->pfn, READ_ONCE(frame->state));
 		return;
 	}
-	if (!left)
+	if (!left) {
+		const struct tlbf_pool_observer *obs =
+			READ_ONCE(frame->pool->obs);
+
+		if (obs && obs->last_put)
+			obs->last_put(frame->pool->obs_ctx, frame);
 		call_rcu(&frame->rcu, tlbf_frame_rcu_free);
+	}
 }
 EXPORT_SYMBOL_GPL(tlbf_frame_put);
 

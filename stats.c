@@ -67,6 +67,11 @@ const char *const tlbf_stat_names[TLBF_NR_STATS] = {
 	[TLBF_STAT_DISPATCH_REFUSED] = "dispatch_refused",
 	[TLBF_STAT_IPIS_COALESCED] = "ipis_coalesced",
 	[TLBF_STAT_FRAMES_SYNC_FALLBACK] = "frames_sync_fallback",
+	[TLBF_STAT_READS_CHECKED] = "reads_checked",
+	[TLBF_STAT_STALE_READS] = "stale_reads",
+	[TLBF_STAT_STALE_WRITES] = "stale_writes",
+	[TLBF_STAT_ORACLE_VIOLATIONS] = "oracle_violations",
+	[TLBF_STAT_INJECTED_FAULTS] = "injected_faults",
 };
 EXPORT_SYMBOL_GPL(tlbf_stat_names);
 

@@ -17,7 +17,9 @@
 #include "tlbflush/bench.h"
 #include "tlbflush/debugfs.h"
 #include "tlbflush/flusher.h"
+#include "tlbflush/inject.h"
 #include "tlbflush/module.h"
+#include "tlbflush/oracle.h"
 #include "tlbflush/ptable.h"
 #include "tlbflush/stats.h"
 
@@ -65,9 +67,15 @@ static int __init tlbf_init(void)
 	ret = tlbf_bench_init(tlbf_root);
 	if (ret)
 		goto err_debugfs;
+	tlbf_inject_debugfs_init(tlbf_root);
+	ret = tlbf_oracle_init(tlbf_root);
+	if (ret)
+		goto err_bench;
 	pr_info("loaded\n");
 	return 0;
 
+err_bench:
+	tlbf_bench_exit();
 err_debugfs:
 	debugfs_remove_recursive(tlbf_root);
 	tlbf_debugfs_exit();
@@ -83,6 +91,8 @@ static void __exit tlbf_exit(void)
 	debugfs_remove_recursive(tlbf_root);
 	tlbf_debugfs_exit();
 	tlbf_bench_exit();
+	tlbf_flusher_quiesce();
+	tlbf_oracle_exit();
 	tlbf_flusher_module_exit();
 	tlbf_default_pool_exit();
 	pr_info("unloaded\n");

@@ -52,9 +52,9 @@ static void expect_flusher(enum tlbf_bench_mode m, unsigned int pages,
 	e[TLBF_STAT_LOCAL_FLUSHES] = local;
 
 	if (m == TLBF_BENCH_BATCHED) {
-		/* K single-page ops; past the threshold the stack flushes all. */
+		/* K single-page ops; at the threshold the stack flushes all. */
 		e[TLBF_STAT_OPS_ISSUED_SINGLE] = pages;
-		all = pages > thr;
+		all = pages >= thr;	/* FL6: pending + new >= threshold */
 		e[TLBF_STAT_OPS_MERGED_TO_ALL] = all;
 	} else {
 		/* One op: tlbf_op_range() is "all" from the threshold up. */

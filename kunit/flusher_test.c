@@ -203,15 +203,15 @@ static void tlbf_ops_encoding_and_threshold(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tlbf_set_flush_all_threshold(65), -EINVAL);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(tlbf_flush_all_threshold), 32U);
 
-	/* 32 pages fit, the 33rd makes one "flush all". */
+	/* FL6: 31 pages fit, the 32nd (pending + new >= 32) makes "flush all". */
 	tlbf_ops_init(a);
 	merged = tlbf_stat_sum(TLBF_STAT_OPS_MERGED_TO_ALL);
-	for (i = 0; i < 30; i++)
+	for (i = 0; i < 29; i++)
 		tlbf_ops_push(a, tlbf_op_page(TLBF_TEST_VA + i * 4096UL));
 	tlbf_ops_push(a, tlbf_op_range(TLBF_TEST_VA, 2));
 	KUNIT_EXPECT_FALSE(test, a->all);
-	KUNIT_EXPECT_EQ(test, a->nr_pages, 32U);
-	KUNIT_EXPECT_EQ(test, a->nr_ops, 31U);
+	KUNIT_EXPECT_EQ(test, a->nr_pages, 31U);
+	KUNIT_EXPECT_EQ(test, a->nr_ops, 30U);
 	tlbf_ops_push(a, tlbf_op_page(TLBF_TEST_VA));
 	KUNIT_EXPECT_TRUE(test, a->all);
 	KUNIT_EXPECT_EQ(test, a->nr_ops, 0U);
@@ -239,10 +239,18 @@ static void tlbf_ops_encoding_and_threshold(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tlbf_set_flush_all_threshold(2), 0);
 	tlbf_ops_init(a);
 	tlbf_ops_push(a, tlbf_op_page(TLBF_TEST_VA));
-	tlbf_ops_push(a, tlbf_op_page(TLBF_TEST_VA + 4096));
 	KUNIT_EXPECT_FALSE(test, a->all);
-	tlbf_ops_push(a, tlbf_op_page(TLBF_TEST_VA + 8192));
+	tlbf_ops_push(a, tlbf_op_page(TLBF_TEST_VA + 4096));
 	KUNIT_EXPECT_TRUE(test, a->all);
+
+	/* FL5: a kernel-half op makes the stack's "flush all" global. */
+	tlbf_ops_init(a);
+	tlbf_ops_push(a, tlbf_op_page(TLBF_TEST_VA));
+	KUNIT_EXPECT_FALSE(test, a->global);
+	tlbf_ops_push(a, tlbf_op_page(PAGE_OFFSET));
+	KUNIT_EXPECT_TRUE(test, a->global);
+	KUNIT_EXPECT_TRUE(test, tlbf_op_is_global(tlbf_op_range(PAGE_OFFSET, 40)));
+	KUNIT_EXPECT_FALSE(test, tlbf_op_is_global(tlbf_op_range(TLBF_TEST_VA, 40)));
 	tlbf_set_flush_all_threshold(saved);
 }
 

@@ -179,6 +179,10 @@ struct tlbf_mapper *tlbf_mapper_create(struct tlbf_pool *pool);
 void tlbf_mapper_destroy(struct tlbf_mapper *m);
 struct tlbf_frame *tlbf_mapper_root(struct tlbf_mapper *m);
 struct tlbf_pool *tlbf_mapper_pool(struct tlbf_mapper *m);
+void tlbf_mapper_set_table_hook(struct tlbf_mapper *m,
+				void (*fn)(void *ctx, unsigned long va,
+					   int level, tlbf_pte_t entry),
+				void *ctx);
 
 int __must_check tlbf_mapper_map(struct tlbf_mapper *m, unsigned long va,
 				 u64 flags);

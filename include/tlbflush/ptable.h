@@ -22,6 +22,8 @@
 #include <linux/rcupdate.h>
 #include <linux/io.h>
 
+#include "tlbflush/arch.h"
+
 /* x86-64 page-table entry bits (Intel SDM vol. 3, 4.5). */
 #define TLBF_PTE_P		BIT_ULL(0)	/* present */
 #define TLBF_PTE_RW		BIT_ULL(1)	/* writable */
@@ -102,7 +104,21 @@ struct tlbf_frame {
 /* Size of the module's default pool unless module param pool_frames says. */
 #define TLBF_POOL_DEFAULT_FRAMES	4096UL
 
+/**
+ * struct tlbf_pool_observer - what the oracle is told about releases
+ * @last_put: the last reference of a PENDING frame was dropped: every CPU
+ *	that may cache it is done, says the flusher (FL4); any context
+ * @freed: after the RCU grace period, just before the frame is FREE again
+ *	(softirq context): the oracle poisons it
+ */
+struct tlbf_pool_observer {
+	void (*last_put)(void *ctx, struct tlbf_frame *frame);
+	void (*freed)(void *ctx, struct tlbf_frame *frame);
+};
+
 struct tlbf_pool *tlbf_pool_create(unsigned long nr_frames);
+void tlbf_pool_set_observer(struct tlbf_pool *pool,
+			    const struct tlbf_pool_observer *obs, void *ctx);
 void tlbf_pool_destroy(struct tlbf_pool *pool);
 void tlbf_pool_quiesce(void);
 unsigned long tlbf_pool_nr_frames(struct tlbf_pool *pool);
@@ -151,15 +167,18 @@ unsigned long tlbf_frames_pending_total(void);
 /* ---- page-table format helpers (P1, P2): small pure functions ---- */
 
 /**
- * tlbf_va_canonical() - is @va a canonical 48-bit address?
+ * tlbf_va_canonical() - is @va canonical in the running paging mode? (P2)
  * @va: virtual address
  *
- * Return: true if bits 63..47 are all equal.
+ * Return: true if bits 63..N-1 are all equal, N = 48 under 4-level paging,
+ * 57 under 5-level (tlbf_arch_va_bits()). The private tables stay 4-level:
+ * they index bits 47..12 of such an address.
  */
 static inline bool tlbf_va_canonical(unsigned long va)
 {
-	return (unsigned long)((long)(va << (64 - TLBF_VA_BITS)) >>
-			       (64 - TLBF_VA_BITS)) == va;
+	unsigned int shift = 64 - tlbf_arch_va_bits();
+
+	return (unsigned long)((long)(va << shift) >> shift) == va;
 }
 
 /**
@@ -175,11 +194,11 @@ static inline bool tlbf_va_valid(unsigned long va)
 
 /**
  * tlbf_va_is_user() - lower (user) half of the address space?
- * @va: canonical virtual address
+ * @va: canonical virtual address (in the running paging mode)
  */
 static inline bool tlbf_va_is_user(unsigned long va)
 {
-	return !(va & (1UL << (TLBF_VA_BITS - 1)));
+	return !(va & (1UL << 63));
 }
 
 /**

@@ -7,9 +7,12 @@ unsigned long shim_warn_count;
 unsigned long shim_pr_err_count;
 bool shim_quiet;
 unsigned long shim_vmalloc_fail;
+__thread unsigned int shim_cpu;
 
 unsigned long shim_flush_page_calls;
 unsigned long shim_flush_all_calls;
+unsigned long shim_flush_all_global_calls;
+unsigned int shim_va_bits = 48;
 unsigned long shim_flush_log[SHIM_FLUSH_LOG];
 
 static struct rcu_head *rcu_head_list;

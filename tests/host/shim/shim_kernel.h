@@ -180,6 +180,10 @@ typedef struct { int locked; } raw_spinlock_t;
 
 /* ---- per-CPU: one CPU, plain globals ---- */
 #define NR_CPUS 1
+/* The "CPU" a host thread plays (tests with one thread per CPU set it). */
+extern __thread unsigned int shim_cpu;
+#define raw_smp_processor_id()		(shim_cpu)
+#define smp_processor_id()		(shim_cpu)
 #define DEFINE_PER_CPU(type, name)	__typeof__(type) name
 #define DECLARE_PER_CPU(type, name)	extern __typeof__(type) name
 #define this_cpu_add(var, n)		((var) += (n))

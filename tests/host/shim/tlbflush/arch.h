@@ -13,7 +13,16 @@
 
 extern unsigned long shim_flush_page_calls;
 extern unsigned long shim_flush_all_calls;
+extern unsigned long shim_flush_all_global_calls;
 extern unsigned long shim_flush_log[SHIM_FLUSH_LOG];	/* ring of page VAs */
+
+/* Canonical width the host tests run with (48; 57 models LA57). */
+extern unsigned int shim_va_bits;
+
+static inline unsigned int tlbf_arch_va_bits(void)
+{
+	return shim_va_bits;
+}
 
 static inline void tlbf_arch_flush_page(unsigned long va)
 {
@@ -24,6 +33,11 @@ static inline void tlbf_arch_flush_page(unsigned long va)
 static inline void tlbf_arch_flush_all(void)
 {
 	shim_flush_all_calls++;
+}
+
+static inline void tlbf_arch_flush_all_global(void)
+{
+	shim_flush_all_global_calls++;
 }
 
 #endif /* _TLBFLUSH_ARCH_H */

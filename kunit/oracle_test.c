@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite tlbflush_oracle: the stale-translation oracle on the live
+ * window (issue 8). With no fault injected, live scenarios over every
+ * strategy see no stale access and no violation, with enough checked reads
+ * to mean something; then one case per injection point shows the oracle
+ * reports it. A case that cannot fail is a defect: the clean cases assert
+ * zero reports, the injected ones at least one.
+ */
+#include <kunit/test.h>
+#include <linux/cpu.h>
+#include <linux/cpumask.h>
+#include <linux/preempt.h>
+#include <linux/smp.h>
+
+#include "tlbflush/flusher.h"
+#include "tlbflush/inject.h"
+#include "tlbflush/live.h"
+#include "tlbflush/oracle.h"
+#include "tlbflush/pgmapper.h"
+#include "tlbflush/ptable.h"
+#include "tlbflush/stats.h"
+
+/* Reads a strategy's clean scenarios must check at least (issue 8). */
+#define TLBF_ORACLE_MIN_READS	10000
+
+static const unsigned int tlbf_oracle_pages[] = { 1, 31, 32, 33, 512 };
+
+static void tlbf_oracle_need_live(struct kunit *test)
+{
+	if (!tlbf_oracle_live())
+		kunit_skip(test, "no live window (live=0, or no room for it)");
+}
+
+static u64 tlbf_oracle_reports(const struct tlbf_oracle_result *r)
+{
+	return r->stale_reads + r->stale_writes + r->violations;
+}
+
+static void tlbf_oracle_expect_clean(struct kunit *test,
+				     const struct tlbf_oracle_params *p,
+				     struct tlbf_oracle_result *r)
+{
+	int err = tlbf_oracle_run(p, r);
+
+	KUNIT_EXPECT_EQ_MSG(test, err, 0, "%s %s pages %u",
+			    tlbf_oracle_change_names[p->change],
+			    tlbf_oracle_target_names[p->targets], p->pages);
+	KUNIT_EXPECT_EQ(test, r->rounds, (u64)p->rounds);
+	KUNIT_EXPECT_EQ_MSG(test, tlbf_oracle_reports(r), 0ULL,
+			    "%s %s pages %u range %d global %d: %llu stale reads, %llu stale writes, %llu violations",
+			    tlbf_oracle_change_names[p->change],
+			    tlbf_oracle_target_names[p->targets], p->pages,
+			    p->range, p->global, r->stale_reads,
+			    r->stale_writes, r->violations);
+}
+
+static void tlbf_strategy_desc(const enum tlbf_strategy *s, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", tlbf_strategy_name(*s));
+}
+
+static const enum tlbf_strategy tlbf_oracle_strategies[] = {
+	TLBF_STRAT_ASYNC, TLBF_STRAT_SYNC, TLBF_STRAT_BROADCAST,
+};
+
+KUNIT_ARRAY_PARAM(tlbf_oracle_strategy, tlbf_oracle_strategies,
+		  tlbf_strategy_desc);
+
+/*
+ * Every page count (1, 31, 32, 33, 512) with every change (remap, unmap
+ * with unmap_parents, protect), the target set rotating one / others /
+ * all, single and range ops and global and non-global leaves alternating:
+ * no stale access, no violation, and at least 10,000 checked reads.
+ */
+static void tlbf_oracle_clean_scenarios(struct kunit *test)
+{
+	const enum tlbf_strategy *s = test->param_value;
+	struct tlbf_oracle_result r;
+	u64 reads = 0;
+	unsigned int i, ch, n = 0;
+
+	tlbf_oracle_need_live(test);
+	for (i = 0; i < ARRAY_SIZE(tlbf_oracle_pages); i++) {
+		for (ch = 0; ch < TLBF_ORACLE_NR_CHANGES; ch++, n++) {
+			struct tlbf_oracle_params p = {
+				.strategy = *s,
+				.targets = n % TLBF_ORACLE_NR_TARGETS,
+				.change = ch,
+				.pages = tlbf_oracle_pages[i],
+				.range = n % 2,
+				.global = (n / 2) % 2,
+				.rounds = 2,
+			};
+
+			tlbf_oracle_expect_clean(test, &p, &r);
+			reads += r.reads_checked;
+		}
+	}
+	kunit_info(test, "%s: %u scenarios, %llu reads checked, 0 stale\n",
+		   tlbf_strategy_name(*s), n, reads);
+	KUNIT_EXPECT_GE(test, reads, (u64)TLBF_ORACLE_MIN_READS);
+}
+
+/* A target goes offline between dispatch and sync, then comes back. */
+static void tlbf_oracle_offline_mid_flush(struct kunit *test)
+{
+	const enum tlbf_strategy *s = test->param_value;
+	struct tlbf_oracle_params p = {
+		.strategy = *s, .targets = TLBF_ORACLE_ALL,
+		.change = TLBF_ORACLE_REMAP, .pages = 33, .global = true,
+		.rounds = 2, .offline = true,
+	};
+	struct tlbf_oracle_result r;
+
+	tlbf_oracle_need_live(test);
+	if (num_online_cpus() < 3)
+		kunit_skip(test, "needs 3 online CPUs (initiator, CPU 0, victim)");
+	tlbf_oracle_expect_clean(test, &p, &r);
+	KUNIT_EXPECT_GT(test, r.reads_checked, 0ULL);
+	KUNIT_EXPECT_EQ(test, num_online_cpus(), num_possible_cpus());
+}
+
+/* The MMU walks the mapper's table: a mapped page reads its frame. */
+static void tlbf_oracle_live_window_grafts(struct kunit *test)
+{
+	TLBF_FLUSH_REQ(req);
+	struct tlbf_live *lv = tlbf_oracle_live();
+	struct tlbf_mapper *m;
+	unsigned long va;
+	phys_addr_t pa;
+	u64 v = 0, *p;
+
+	tlbf_oracle_need_live(test);
+	m = tlbf_live_mapper(lv);
+	va = tlbf_live_base(lv) + 5 * PAGE_SIZE;
+	KUNIT_ASSERT_EQ(test, tlbf_live_grafted(lv), 0U);
+	KUNIT_ASSERT_EQ(test, tlbf_mapper_map(m, va,
+					      tlbf_flags_set_write(tlbf_flags_new(), true)), 0);
+	KUNIT_EXPECT_EQ(test, tlbf_live_grafted(lv), 1U);
+	KUNIT_ASSERT_EQ(test, tlbf_mapper_translate(m, va, &pa, NULL), 0);
+	p = phys_to_virt(pa);
+	WRITE_ONCE(p[7], 0x1234abcdULL);
+	KUNIT_EXPECT_EQ(test, copy_from_kernel_nofault(&v, (void *)va + 56, 8),
+			0L);
+	KUNIT_EXPECT_EQ(test, v, 0x1234abcdULL);
+	KUNIT_ASSERT_EQ(test, tlbf_mapper_unmap(m, va, true, &req), 0);
+	preempt_disable();
+	tlbf_req_flush_local(&req);
+	KUNIT_EXPECT_NE(test, copy_from_kernel_nofault(&v, (void *)va, 8), 0L);
+	preempt_enable();
+	KUNIT_EXPECT_EQ(test, tlbf_live_grafted(lv), 0U);
+	/* The other CPUs never read it: nothing to flush there. */
+}
+
+/* ---- one case per injection point: the oracle must report it ---- */
+
+static void tlbf_inject_disarm(void *p)
+{
+	tlbf_inject_set((enum tlbf_inject_point)(unsigned long)p, false);
+}
+
+static void tlbf_oracle_injected(struct kunit *test,
+				 enum tlbf_inject_point point,
+				 const struct tlbf_oracle_params *p)
+{
+	struct tlbf_oracle_result r;
+	u64 fired;
+	int err;
+
+	tlbf_oracle_need_live(test);
+	if (!IS_ENABLED(CONFIG_FAULT_INJECTION))
+		kunit_skip(test, "kernel built without CONFIG_FAULT_INJECTION");
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs a remote CPU");
+	fired = tlbf_inject_fired(point);
+	KUNIT_ASSERT_EQ(test, tlbf_inject_set(point, true), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, tlbf_inject_disarm,
+							(void *)(unsigned long)point), 0);
+	err = tlbf_oracle_run(p, &r);
+	tlbf_inject_set(point, false);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_GT_MSG(test, tlbf_inject_fired(point), fired,
+			    "%s never fired", tlbf_inject_names[point]);
+	KUNIT_EXPECT_GT_MSG(test, tlbf_oracle_reports(&r), 0ULL,
+			    "the oracle missed %s", tlbf_inject_names[point]);
+	kunit_info(test, "%s: %llu reads, %llu stale reads, %llu stale writes, %llu violations\n",
+		   tlbf_inject_names[point], r.reads_checked, r.stale_reads,
+		   r.stale_writes, r.violations);
+}
+
+/* The injected scenario: async, remote targets, 2 rounds. */
+static void tlbf_oracle_inject_run(struct kunit *test,
+				   enum tlbf_inject_point point,
+				   enum tlbf_oracle_targets targets,
+				   enum tlbf_oracle_change change,
+				   unsigned int pages, bool range, bool global)
+{
+	const struct tlbf_oracle_params p = {
+		.strategy = TLBF_STRAT_ASYNC, .targets = targets,
+		.change = change, .pages = pages, .range = range,
+		.global = global, .rounds = 2,
+	};
+
+	tlbf_oracle_injected(test, point, &p);
+}
+
+static void tlbf_oracle_sees_skip_ops(struct kunit *test)
+{
+	tlbf_oracle_inject_run(test, TLBF_INJ_SKIP_OPS, TLBF_ORACLE_OTHERS,
+			       TLBF_ORACLE_REMAP, 4, false, false);
+}
+
+static void tlbf_oracle_sees_early_ack(struct kunit *test)
+{
+	tlbf_oracle_inject_run(test, TLBF_INJ_EARLY_ACK, TLBF_ORACLE_OTHERS,
+			       TLBF_ORACLE_PROTECT, 4, false, false);
+}
+
+static void tlbf_oracle_sees_early_release(struct kunit *test)
+{
+	tlbf_oracle_inject_run(test, TLBF_INJ_EARLY_RELEASE,
+			       TLBF_ORACLE_OTHERS, TLBF_ORACLE_UNMAP, 4, false,
+			       false);
+}
+
+static void tlbf_oracle_sees_threshold_off_by_one(struct kunit *test)
+{
+	tlbf_oracle_inject_run(test, TLBF_INJ_THRESHOLD_OFF_BY_ONE,
+			       TLBF_ORACLE_OTHERS, TLBF_ORACLE_REMAP, 32, false,
+			       false);
+}
+
+static void tlbf_oracle_sees_drop_target(struct kunit *test)
+{
+	tlbf_oracle_inject_run(test, TLBF_INJ_DROP_TARGET, TLBF_ORACLE_ALL,
+			       TLBF_ORACLE_REMAP, 4, false, false);
+}
+
+static void tlbf_oracle_sees_all_keeps_global(struct kunit *test)
+{
+	tlbf_oracle_inject_run(test, TLBF_INJ_ALL_KEEPS_GLOBAL,
+			       TLBF_ORACLE_OTHERS, TLBF_ORACLE_REMAP, 40, true,
+			       true);
+}
+
+/*
+ * FL10: a CPU that died with work queued must have it drained. With the
+ * drain skipped, the oracle reports the CPU when it comes back online.
+ */
+static void tlbf_oracle_sees_skip_offline_drain(struct kunit *test)
+{
+	u64 viol = tlbf_stat_sum(TLBF_STAT_ORACLE_VIOLATIONS), fired;
+	struct tlbf_flusher fl;
+	cpumask_var_t targets;
+	unsigned int victim;
+	int err;
+
+	if (!IS_ENABLED(CONFIG_FAULT_INJECTION))
+		kunit_skip(test, "kernel built without CONFIG_FAULT_INJECTION");
+	victim = cpumask_last(cpu_online_mask);
+	if (num_online_cpus() < 2 || victim == 0)
+		kunit_skip(test, "needs a CPU other than CPU 0");
+	KUNIT_ASSERT_TRUE(test, zalloc_cpumask_var(&targets, GFP_KERNEL));
+	cpumask_set_cpu(victim, targets);
+	KUNIT_ASSERT_EQ(test, remove_cpu(victim), 0);
+	fired = tlbf_inject_fired(TLBF_INJ_SKIP_OFFLINE_DRAIN);
+
+	migrate_disable();
+	err = tlbf_flusher_init(&fl, targets, TLBF_STRAT_ASYNC);
+	if (!err) {
+		tlbf_flusher_issue(&fl, tlbf_op_page(PAGE_OFFSET));
+		err = tlbf_flusher_test_enqueue_offline(&fl, victim);
+		tlbf_inject_set(TLBF_INJ_SKIP_OFFLINE_DRAIN, true);
+		if (!err)
+			err = tlbf_flusher_test_cpu_dead(victim);
+		tlbf_inject_set(TLBF_INJ_SKIP_OFFLINE_DRAIN, false);
+		tlbf_flusher_finish(&fl);
+	}
+	migrate_enable();
+	KUNIT_EXPECT_EQ(test, add_cpu(victim), 0);
+	/* Repair what the skipped drain left: the IPI marked in flight. */
+	KUNIT_EXPECT_EQ(test, tlbf_flusher_test_kick(victim), 0);
+	free_cpumask_var(targets);
+
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_GT(test, tlbf_inject_fired(TLBF_INJ_SKIP_OFFLINE_DRAIN),
+			fired);
+	KUNIT_EXPECT_GT_MSG(test, tlbf_stat_sum(TLBF_STAT_ORACLE_VIOLATIONS),
+			    viol, "the oracle missed skip_offline_drain");
+	KUNIT_EXPECT_TRUE(test, tlbf_flusher_queue_idle(victim));
+}
+
+static struct kunit_case tlbf_oracle_cases[] = {
+	KUNIT_CASE(tlbf_oracle_live_window_grafts),
+	KUNIT_CASE_PARAM_ATTR(tlbf_oracle_clean_scenarios,
+			      tlbf_oracle_strategy_gen_params,
+			      { .speed = KUNIT_SPEED_SLOW }),
+	KUNIT_CASE_PARAM_ATTR(tlbf_oracle_offline_mid_flush,
+			      tlbf_oracle_strategy_gen_params,
+			      { .speed = KUNIT_SPEED_SLOW }),
+	KUNIT_CASE(tlbf_oracle_sees_skip_ops),
+	KUNIT_CASE(tlbf_oracle_sees_early_ack),
+	KUNIT_CASE(tlbf_oracle_sees_early_release),
+	KUNIT_CASE(tlbf_oracle_sees_threshold_off_by_one),
+	KUNIT_CASE(tlbf_oracle_sees_drop_target),
+	KUNIT_CASE(tlbf_oracle_sees_all_keeps_global),
+	KUNIT_CASE_SLOW(tlbf_oracle_sees_skip_offline_drain),
+	{}
+};
+
+static struct kunit_suite tlbf_oracle_suite = {
+	.name = "tlbflush_oracle",
+	.test_cases = tlbf_oracle_cases,
+};
+
+kunit_test_suites(&tlbf_oracle_suite);
