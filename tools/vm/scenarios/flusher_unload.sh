@@ -6,6 +6,10 @@
 # and while a CPU-heavy load keeps the IPIs busy. Every unload must drain
 # them: no "leak" report from the pool, no misuse report, no splat (the
 # testbed's console check), and every reload starts with the invariants.
+# Live mode is on (the default): each cycle first runs an oracle scenario
+# on the live window, which must see nothing stale, and after each rmmod
+# the window's vmap area must be gone (/proc/vmallocinfo): no stale window
+# mapping is left behind.
 #
 #   tools/vm/testbed run --kernel stock --cpus 4 \
 #       --script tools/vm/scenarios/flusher_unload.sh --out DIR
@@ -27,6 +31,19 @@ while [ $i -lt $CYCLES ]; do
 		echo "not ok cycle $i: cmd failed: $(tail -n 1 $D/cmd)"
 		fail=$((fail + 1))
 	fi
+	if ! echo "strategy=async targets=all change=remap pages=33 global=$((i % 2)) rounds=1" > $D/oracle; then
+		echo "not ok cycle $i: oracle scenario refused"
+		fail=$((fail + 1))
+	fi
+	r=$(cat $D/oracle)
+	case "$r" in
+	*" stale_reads=0 stale_writes=0 oracle_violations=0 "*) ;;
+	*) echo "not ok cycle $i: oracle: $r"; fail=$((fail + 1)) ;;
+	esac
+	if [ "$(grep -c tlbf_live_ /proc/vmallocinfo)" != 1 ]; then
+		echo "not ok cycle $i: live window not in /proc/vmallocinfo"
+		fail=$((fail + 1))
+	fi
 	if [ $i -eq 1 ]; then
 		echo "# at first unload: frames_in_use $(st frames_in_use) frames_pending $(st frames_pending) dispatches $(st dispatches)"
 	fi
@@ -34,6 +51,12 @@ while [ $i -lt $CYCLES ]; do
 		echo "not ok cycle $i: rmmod failed"
 		fail=$((fail + 1))
 		break
+	fi
+	if grep -q tlbf_live_ /proc/vmallocinfo ||
+	   grep -q "\[tlbflush\]" /proc/vmallocinfo; then
+		echo "not ok cycle $i: a tlbflush vmap area outlived rmmod"
+		grep "tlbf\|tlbflush" /proc/vmallocinfo
+		fail=$((fail + 1))
 	fi
 	if ! insmod "$TLBFLUSH_KO"; then
 		echo "not ok cycle $i: insmod failed"
