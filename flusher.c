@@ -542,9 +542,21 @@ static int __tlbf_flusher_dispatch(struct tlbf_flusher *fl,
 	if (tlbf_ops_empty(&fl->ops) && !fl->frames)
 		return 0;
 
-	/* FL2: the target set is read now. Online CPUs cannot go away
+	/*
+	 * FL2: the target set is read now. Online CPUs cannot go away
 	 * while preemption is disabled (stop_machine).
+	 *
+	 * The full barrier orders the caller's page-table stores (the
+	 * changes these ops flush) before the load of the target set: a CPU
+	 * that joins the set (atomic bitop, then a full barrier, as an mm's
+	 * activate() does) before loading a translation either is seen
+	 * here, or loads the new entry. Without it, the store could sit in
+	 * this CPU's store buffer while the set is read without the joiner
+	 * (store-load reordering), and the joiner would cache the old entry
+	 * with nobody flushing it. Asterinas pairs an ordered cpuset load
+	 * with activate() for the same reason.
 	 */
+	smp_mb();
 	cpumask_and(ipi, fl->targets, cpu_online_mask);
 	local = cpumask_test_cpu(self, ipi);
 	if (fl->strategy == TLBF_STRAT_BROADCAST) {
