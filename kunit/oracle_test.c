@@ -160,9 +160,15 @@ static void tlbf_inject_disarm(void *p)
 	tlbf_inject_set((enum tlbf_inject_point)(unsigned long)p, false);
 }
 
+/*
+ * Run @p with @point armed: the point must fire, and the oracle must count
+ * @expect (stale reads, stale writes or violations): each checker is shown
+ * to fire on the bug it is for.
+ */
 static void tlbf_oracle_injected(struct kunit *test,
 				 enum tlbf_inject_point point,
-				 const struct tlbf_oracle_params *p)
+				 const struct tlbf_oracle_params *p,
+				 enum tlbf_stat expect)
 {
 	struct tlbf_oracle_result r;
 	u64 fired;
@@ -184,17 +190,22 @@ static void tlbf_oracle_injected(struct kunit *test,
 			    "%s never fired", tlbf_inject_names[point]);
 	KUNIT_EXPECT_GT_MSG(test, tlbf_oracle_reports(&r), 0ULL,
 			    "the oracle missed %s", tlbf_inject_names[point]);
+	KUNIT_EXPECT_GT_MSG(test, expect == TLBF_STAT_STALE_READS ? r.stale_reads :
+			    expect == TLBF_STAT_STALE_WRITES ? r.stale_writes :
+			    r.violations, 0ULL, "%s: no %s",
+			    tlbf_inject_names[point], tlbf_stat_names[expect]);
 	kunit_info(test, "%s: %llu reads, %llu stale reads, %llu stale writes, %llu violations\n",
 		   tlbf_inject_names[point], r.reads_checked, r.stale_reads,
 		   r.stale_writes, r.violations);
 }
 
-/* The injected scenario: async, remote targets, 2 rounds. */
+/* The injected scenario: async, 2 rounds. */
 static void tlbf_oracle_inject_run(struct kunit *test,
 				   enum tlbf_inject_point point,
 				   enum tlbf_oracle_targets targets,
 				   enum tlbf_oracle_change change,
-				   unsigned int pages, bool range, bool global)
+				   unsigned int pages, bool range, bool global,
+				   enum tlbf_stat expect)
 {
 	const struct tlbf_oracle_params p = {
 		.strategy = TLBF_STRAT_ASYNC, .targets = targets,
@@ -202,46 +213,71 @@ static void tlbf_oracle_inject_run(struct kunit *test,
 		.global = global, .rounds = 2,
 	};
 
-	tlbf_oracle_injected(test, point, &p);
+	tlbf_oracle_injected(test, point, &p, expect);
 }
 
+/* A remote CPU acks without flushing: the live reader sees the old frame. */
 static void tlbf_oracle_sees_skip_ops(struct kunit *test)
 {
 	tlbf_oracle_inject_run(test, TLBF_INJ_SKIP_OPS, TLBF_ORACLE_OTHERS,
-			       TLBF_ORACLE_REMAP, 4, false, false);
+			       TLBF_ORACLE_REMAP, 4, false, false,
+			       TLBF_STAT_STALE_READS);
 }
 
+/* Ack before flush: sync returns while the shadow still holds it (a). */
 static void tlbf_oracle_sees_early_ack(struct kunit *test)
 {
 	tlbf_oracle_inject_run(test, TLBF_INJ_EARLY_ACK, TLBF_ORACLE_OTHERS,
-			       TLBF_ORACLE_PROTECT, 4, false, false);
+			       TLBF_ORACLE_PROTECT, 4, false, false,
+			       TLBF_STAT_ORACLE_VIOLATIONS);
 }
 
+/* Frames freed at dispatch: released while a CPU may reach them (b). */
 static void tlbf_oracle_sees_early_release(struct kunit *test)
 {
 	tlbf_oracle_inject_run(test, TLBF_INJ_EARLY_RELEASE,
 			       TLBF_ORACLE_OTHERS, TLBF_ORACLE_UNMAP, 4, false,
-			       false);
+			       false, TLBF_STAT_ORACLE_VIOLATIONS);
 }
 
+/* 32 pages performed page by page: FL6 says flush all. */
 static void tlbf_oracle_sees_threshold_off_by_one(struct kunit *test)
 {
 	tlbf_oracle_inject_run(test, TLBF_INJ_THRESHOLD_OFF_BY_ONE,
 			       TLBF_ORACLE_OTHERS, TLBF_ORACLE_REMAP, 32, false,
-			       false);
+			       false, TLBF_STAT_ORACLE_VIOLATIONS);
 }
 
+/* A forgotten target still reads the old frame. */
 static void tlbf_oracle_sees_drop_target(struct kunit *test)
 {
 	tlbf_oracle_inject_run(test, TLBF_INJ_DROP_TARGET, TLBF_ORACLE_ALL,
-			       TLBF_ORACLE_REMAP, 4, false, false);
+			       TLBF_ORACLE_REMAP, 4, false, false,
+			       TLBF_STAT_STALE_READS);
 }
 
+/* A forgotten target still writes through a page made read-only. */
+static void tlbf_oracle_sees_store_after_protect(struct kunit *test)
+{
+	tlbf_oracle_inject_run(test, TLBF_INJ_DROP_TARGET, TLBF_ORACLE_ALL,
+			       TLBF_ORACLE_PROTECT, 4, false, true,
+			       TLBF_STAT_STALE_WRITES);
+}
+
+/* A forgotten target still reads through an unmapped page. */
+static void tlbf_oracle_sees_read_after_unmap(struct kunit *test)
+{
+	tlbf_oracle_inject_run(test, TLBF_INJ_SKIP_OPS, TLBF_ORACLE_OTHERS,
+			       TLBF_ORACLE_UNMAP, 4, true, false,
+			       TLBF_STAT_STALE_READS);
+}
+
+/* A CR3 reload where global entries had to go: the shadow keeps them. */
 static void tlbf_oracle_sees_all_keeps_global(struct kunit *test)
 {
 	tlbf_oracle_inject_run(test, TLBF_INJ_ALL_KEEPS_GLOBAL,
 			       TLBF_ORACLE_OTHERS, TLBF_ORACLE_REMAP, 40, true,
-			       true);
+			       true, TLBF_STAT_ORACLE_VIOLATIONS);
 }
 
 /*
@@ -304,6 +340,8 @@ static struct kunit_case tlbf_oracle_cases[] = {
 	KUNIT_CASE(tlbf_oracle_sees_early_release),
 	KUNIT_CASE(tlbf_oracle_sees_threshold_off_by_one),
 	KUNIT_CASE(tlbf_oracle_sees_drop_target),
+	KUNIT_CASE(tlbf_oracle_sees_store_after_protect),
+	KUNIT_CASE(tlbf_oracle_sees_read_after_unmap),
 	KUNIT_CASE(tlbf_oracle_sees_all_keeps_global),
 	KUNIT_CASE_SLOW(tlbf_oracle_sees_skip_offline_drain),
 	{}
