@@ -5,6 +5,8 @@
 #   make [KDIR=/lib/modules/$(uname -r)/build]   build tlbflush.ko (+ tlbflush_kunit.ko)
 #   make check                                   host tests + KUnit in the debug VM
 #   make bench                                   benchmark on the stock kernel VM
+#   make torture [MINUTES=10] [CYCLES=100]       torture + scftorture + native load,
+#                                                debug VM (tools/vm/testbed torture)
 #   make fuzz                                    run the host fuzzer (long)
 #   make checkpatch                              checkpatch --strict on the sources
 #
@@ -13,7 +15,7 @@
 KDIR ?= /lib/modules/$(shell uname -r)/build
 OUT ?= results
 
-.PHONY: all modules clean check host-test fuzz bench checkpatch
+.PHONY: all modules clean check host-test fuzz bench checkpatch torture
 
 all: modules
 
@@ -36,6 +38,12 @@ check:
 
 bench:
 	tools/vm/testbed bench --out $(OUT)/bench
+
+MINUTES ?= 10
+CYCLES ?= 100
+torture:
+	tools/vm/testbed torture --minutes $(MINUTES) --cycles $(CYCLES) \
+		--out $(OUT)/torture
 
 checkpatch:
 	tools/check-patch

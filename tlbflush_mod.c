@@ -22,6 +22,7 @@
 #include "tlbflush/oracle.h"
 #include "tlbflush/ptable.h"
 #include "tlbflush/stats.h"
+#include "tlbflush/torture.h"
 
 module_param_named(warn_on_misuse, tlbf_warn_on_misuse, bool, 0644);
 MODULE_PARM_DESC(warn_on_misuse,
@@ -71,9 +72,15 @@ static int __init tlbf_init(void)
 	ret = tlbf_oracle_init(tlbf_root);
 	if (ret)
 		goto err_bench;
+	ret = tlbf_torture_init(tlbf_root);
+	if (ret)
+		goto err_oracle;
 	pr_info("loaded\n");
 	return 0;
 
+err_oracle:
+	tlbf_flusher_quiesce();
+	tlbf_oracle_exit();
 err_bench:
 	tlbf_bench_exit();
 err_debugfs:
@@ -88,6 +95,7 @@ err_pool:
 
 static void __exit tlbf_exit(void)
 {
+	tlbf_torture_exit();
 	debugfs_remove_recursive(tlbf_root);
 	tlbf_debugfs_exit();
 	tlbf_bench_exit();
