@@ -41,6 +41,7 @@
 
 #include "tlbflush/bench.h"
 #include "tlbflush/flusher.h"
+#include "tlbflush/strategy.h"
 #include "tlbflush/stats.h"
 
 const char *const tlbf_bench_mode_names[TLBF_BENCH_NR_MODES] = {
@@ -436,15 +437,15 @@ static bool tlbf_bench_pick_targets(struct tlbf_bench_ctx *c, int self)
 static int tlbf_bench_flusher(struct tlbf_bench_ctx *c, enum tlbf_bench_mode m,
 			      unsigned long va, u64 *t0, u64 *t1)
 {
-	enum tlbf_strategy s = TLBF_STRAT_ASYNC;
+	const struct tlbf_strategy *s = &tlbf_strategy_async;
 	struct tlbf_flusher fl;
 	unsigned int i;
 	int ret;
 
 	if (m == TLBF_BENCH_FLUSHER_SYNC)
-		s = TLBF_STRAT_SYNC;
+		s = &tlbf_strategy_sync;
 	else if (m == TLBF_BENCH_BROADCAST)
-		s = TLBF_STRAT_BROADCAST;
+		s = &tlbf_strategy_broadcast;
 	ret = tlbf_flusher_init(&fl, c->targets, s);
 	if (ret)
 		return ret;
@@ -459,7 +460,7 @@ static int tlbf_bench_flusher(struct tlbf_bench_ctx *c, enum tlbf_bench_mode m,
 	}
 	if (!ret)
 		ret = tlbf_flusher_dispatch(&fl);
-	if (!ret && s != TLBF_STRAT_SYNC)
+	if (!ret && !(s->flags & TLBF_STRAT_F_WAITS))
 		ret = tlbf_flusher_sync(&fl);
 	*t1 = ktime_get_ns();
 

@@ -36,6 +36,7 @@
 
 #include "tlbflush/debugfs.h"
 #include "tlbflush/flusher.h"
+#include "tlbflush/strategy.h"
 #include "tlbflush/pgmapper.h"
 #include "tlbflush/ptable.h"
 #include "tlbflush/stats.h"
@@ -207,7 +208,7 @@ struct tlbf_cmd_state {
 	struct mutex lock;	/* see @lock above */
 	struct tlbf_mapper *mapper;
 	cpumask_var_t targets;
-	enum tlbf_strategy strategy;
+	const struct tlbf_strategy *strategy;
 	int on_cpu;
 	bool wait;
 	char out[TLBF_CMD_OUT_SIZE];
@@ -279,7 +280,7 @@ static long tlbf_cmd_run(void *arg)
 		err = tlbf_flusher_issue_req(&fl, &req);
 	if (!err)
 		err = tlbf_flusher_dispatch(&fl);
-	if (!err && s->wait && s->strategy != TLBF_STRAT_SYNC) {
+	if (!err && s->wait && !(s->strategy->flags & TLBF_STRAT_F_WAITS)) {
 		/* Scripts see completed flushes; async dispatch returned early. */
 		err2 = tlbf_flusher_sync(&fl);
 		err = err ? err : err2;
@@ -321,7 +322,7 @@ static int tlbf_cmd_parse_flags(const char *w, u64 *flags)
 /*
  * One command line, words separated by spaces:
  *
- *   strategy async|sync|broadcast
+ *   strategy NAME                a registered strategy (debugfs strategies)
  *   targets CPULIST|all|none     e.g. "0-3", "1,3"; "all" = online CPUs
  *   on CPU|any                   run the commands below on CPU
  *   wait on|off                  async/broadcast sessions sync (default on)
@@ -358,10 +359,12 @@ static int tlbf_cmd_line(char *line)
 		return 0;
 
 	if (!strcmp(w[0], "strategy") && n == 2) {
-		ret = tlbf_strategy_parse(w[1]);
-		if (ret < 0)
-			return ret;
-		s->strategy = ret;
+		const struct tlbf_strategy *st = tlbf_strategy_get(w[1]);
+
+		if (!st)
+			return -EINVAL;
+		tlbf_strategy_put(s->strategy);
+		s->strategy = st;
 		return 0;
 	}
 	if (!strcmp(w[0], "targets") && n == 2) {
@@ -544,7 +547,12 @@ int tlbf_debugfs_init(struct dentry *root)
 	}
 	mutex_init(&s->lock);
 	cpumask_copy(s->targets, cpu_online_mask);
-	s->strategy = TLBF_STRAT_ASYNC;
+	s->strategy = tlbf_strategy_get("async");
+	if (!s->strategy) {
+		free_cpumask_var(s->targets);
+		kfree(s);
+		return -ENOENT;
+	}
 	s->on_cpu = -1;
 	s->wait = true;
 	tlbf_cmd = s;
@@ -582,6 +590,7 @@ void tlbf_debugfs_exit(void)
 	if (!s)
 		return;
 	tlbf_cmd = NULL;
+	tlbf_strategy_put(s->strategy);
 	tlbf_mapper_destroy(s->mapper);
 	free_cpumask_var(s->targets);
 	mutex_destroy(&s->lock);

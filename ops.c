@@ -5,6 +5,7 @@
  */
 #include <linux/errno.h>
 #include <linux/export.h>
+#include <linux/minmax.h>
 #include <linux/string.h>
 
 #include "tlbflush/inject.h"
@@ -66,8 +67,22 @@ void tlbf_ops_init(struct tlbf_ops *ops)
 	ops->nr_pages = 0;
 	ops->all = false;
 	ops->global = false;
+	ops->threshold = 0;
 }
 EXPORT_SYMBOL_GPL(tlbf_ops_init);
+
+/**
+ * tlbf_ops_init_threshold() - an empty stack with its own FL6 threshold
+ * @ops: the stack
+ * @threshold: 1..TLBF_FLUSH_ALL_THRESHOLD_MAX, or 0 for the module's
+ *	tlbf_flush_all_threshold (out of range is clamped)
+ */
+void tlbf_ops_init_threshold(struct tlbf_ops *ops, unsigned int threshold)
+{
+	tlbf_ops_init(ops);
+	ops->threshold = min(threshold, TLBF_FLUSH_ALL_THRESHOLD_MAX);
+}
+EXPORT_SYMBOL_GPL(tlbf_ops_init_threshold);
 
 static void tlbf_ops_set_all(struct tlbf_ops *ops)
 {
@@ -80,7 +95,7 @@ static void tlbf_ops_set_all(struct tlbf_ops *ops)
 static bool tlbf_ops_reaches_threshold(const struct tlbf_ops *ops,
 				       unsigned long nr)
 {
-	unsigned long threshold = READ_ONCE(tlbf_flush_all_threshold);
+	unsigned long threshold = tlbf_ops_threshold(ops);
 
 	if (ops->nr_ops >= TLBF_FLUSH_ALL_THRESHOLD_MAX)
 		return true;
@@ -153,6 +168,7 @@ void tlbf_ops_copy(struct tlbf_ops *dst, const struct tlbf_ops *src)
 {
 	dst->all = src->all;
 	dst->global = src->global;
+	dst->threshold = src->threshold;
 	dst->nr_pages = src->nr_pages;
 	dst->nr_ops = src->nr_ops;
 	memcpy(dst->ops, src->ops, src->nr_ops * sizeof(struct tlbf_op));

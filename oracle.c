@@ -43,6 +43,7 @@
 #include "tlbflush/ptable.h"
 #include "tlbflush/shadow.h"
 #include "tlbflush/stats.h"
+#include "tlbflush/strategy.h"
 
 static bool live = true;
 module_param(live, bool, 0444);
@@ -160,6 +161,21 @@ static const char *tlbf_canary_kind(struct tlbf_oracle_page *pg, u64 v)
 	return "an unexpected value";
 }
 
+/*
+ * Store @v at @dst unless it faults: copy_to_kernel_nofault() is not
+ * exported, so the same exception-table store, by hand.
+ */
+static bool tlbf_store_nofault(void *dst, u64 v)
+{
+	pagefault_disable();
+	__put_kernel_nofault(dst, &v, u64, efault);
+	pagefault_enable();
+	return true;
+efault:
+	pagefault_enable();
+	return false;
+}
+
 /* IPI (or local, IRQs off): read every page once to load translations. */
 static void tlbf_oracle_load(void *info)
 {
@@ -184,22 +200,17 @@ static void tlbf_oracle_load(void *info)
 					   "cpu%u va %#lx before the change saw %s (%#llx), expected pfn %#llx (a flush of an earlier round missed it)",
 					   cpu, pg->va, tlbf_canary_kind(pg, v), v,
 					   tlbf_pte_pa(pg->old) >> PAGE_SHIFT);
+		/*
+		 * Before a protect, load the translation for writing too (a
+		 * store of the value that is there): a TLB may cache a read
+		 * as not yet writable.
+		 */
+		if (c->p->change == TLBF_ORACLE_PROTECT &&
+		    !tlbf_store_nofault((void *)pg->va + TLBF_CANARY_OFF0, v))
+			tlbf_oracle_report(TLBF_STAT_ORACLE_VIOLATIONS,
+					   "cpu%u va %#lx: store to a writable page faulted",
+					   cpu, pg->va);
 	}
-}
-
-/*
- * Store @v at @dst unless it faults: copy_to_kernel_nofault() is not
- * exported, so the same exception-table store, by hand.
- */
-static bool tlbf_store_nofault(void *dst, u64 v)
-{
-	pagefault_disable();
-	__put_kernel_nofault(dst, &v, u64, efault);
-	pagefault_enable();
-	return true;
-efault:
-	pagefault_enable();
-	return false;
 }
 
 /* IPI (or local): after sync, read (and for protect, store) again. */
@@ -263,7 +274,9 @@ static void tlbf_oracle_check_shadow(struct tlbf_oracle_ctx *c)
 			struct tlbf_oracle_page *pg = &c->pg[i];
 			tlbf_pte_t held = tlbf_shadow_held(c->sh, cpu, pg->va);
 
-			if (!tlbf_shadow_stale(held, pg->cur))
+			/* Promised (early ack from inside the IPI): not usable. */
+			if ((held & TLBF_SHADOW_PROMISED) ||
+			    !tlbf_shadow_stale(held, pg->cur))
 				continue;
 			tlbf_oracle_report(TLBF_STAT_ORACLE_VIOLATIONS,
 					   "cpu%d va %#lx still holds pfn %#llx%s%s after sync (tables: %s pfn %#llx%s); op %s",
@@ -323,9 +336,16 @@ static void tlbf_oracle_targets(struct tlbf_oracle_ctx *c, int self)
 	}
 }
 
+/*
+ * Leaf flags of the window: read-write, no-exec, accessed and dirty (as
+ * the kernel's PAGE_KERNEL): a CPU caches a dirty entry on its first read,
+ * so a store through a stale copy lands without a page walk, on hardware
+ * as in QEMU, and a stale write is visible.
+ */
 static u64 tlbf_oracle_flags(const struct tlbf_oracle_params *p)
 {
-	u64 flags = tlbf_flags_set_write(tlbf_flags_new(), true);
+	u64 flags = tlbf_flags_set_write(tlbf_flags_new(), true) |
+		    TLBF_PTE_A | TLBF_PTE_D;
 
 	return p->global ? flags | TLBF_PTE_G : flags;
 }
@@ -430,8 +450,8 @@ static int tlbf_oracle_change(struct tlbf_oracle_ctx *c,
 				"range->all" : "range") :
 			       (n >= READ_ONCE(tlbf_flush_all_threshold) ?
 				"pages->all" : "pages"),
-		 c->pg[0].va, n, tlbf_strategy_name(c->p->strategy),
-		 READ_ONCE(tlbf_flush_all_threshold));
+		 c->pg[0].va, n, c->p->strategy->name,
+		 tlbf_strategy_threshold(c->p->strategy));
 	return 0;
 }
 
@@ -520,7 +540,7 @@ static int tlbf_oracle_validate(const struct tlbf_oracle_params *p,
 {
 	if (!lv)
 		return -ENODEV;
-	if ((unsigned int)p->strategy >= TLBF_NR_STRATEGIES ||
+	if (!p->strategy ||
 	    (unsigned int)p->targets >= TLBF_ORACLE_NR_TARGETS ||
 	    (unsigned int)p->change >= TLBF_ORACLE_NR_CHANGES ||
 	    !p->pages || p->pages > tlbf_live_size(lv) >> PAGE_SHIFT ||
@@ -654,7 +674,7 @@ static int tlbf_oracle_parse(char *line, struct tlbf_oracle_params *p)
 	unsigned int u;
 	int i;
 
-	*p = (struct tlbf_oracle_params){ .strategy = TLBF_STRAT_ASYNC,
+	*p = (struct tlbf_oracle_params){
 		.targets = TLBF_ORACLE_OTHERS, .change = TLBF_ORACLE_REMAP,
 		.pages = 1, .rounds = 1 };
 	while ((w = strsep(&line, " \t\n"))) {
@@ -665,10 +685,10 @@ static int tlbf_oracle_parse(char *line, struct tlbf_oracle_params *p)
 			return -EINVAL;
 		*val++ = '\0';
 		if (!strcmp(w, "strategy")) {
-			i = tlbf_strategy_parse(val);
-			if (i < 0)
-				return i;
-			p->strategy = i;
+			tlbf_strategy_put(p->strategy);
+			p->strategy = tlbf_strategy_get(val);
+			if (!p->strategy)
+				return -EINVAL;
 		} else if (!strcmp(w, "targets")) {
 			i = match_string(tlbf_oracle_target_names,
 					 TLBF_ORACLE_NR_TARGETS, val);
@@ -714,9 +734,14 @@ static ssize_t tlbf_oracle_write(struct file *file, const char __user *ubuf,
 		return -EFAULT;
 	buf[len] = '\0';
 	err = tlbf_oracle_parse(buf, &p);
-	if (err)
-		return err;
+	if (!err && !p.strategy)
+		p.strategy = tlbf_strategy_get("async");
+	if (err || !p.strategy) {
+		tlbf_strategy_put(p.strategy);
+		return err ? err : -ENOENT;
+	}
 	err = tlbf_oracle_run(&p, &r);
+	tlbf_strategy_put(p.strategy);
 	mutex_lock(&tlbf_oracle_lock);
 	snprintf(tlbf_oracle_text, sizeof(tlbf_oracle_text),
 		 "reads_checked=%llu stale_reads=%llu stale_writes=%llu oracle_violations=%llu rounds=%llu cpus=%u ns=%llu err=%d\n",

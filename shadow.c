@@ -57,15 +57,15 @@ EXPORT_SYMBOL_GPL(tlbf_oracle_reports_reset);
  * tlbf_shadow_note_stack() - hold a stack about to be performed to FL6
  * @all: the stack is "flush all"
  * @nr_pages: pages of its op list
+ * @threshold: the stack's FL6 threshold (tlbf_ops_threshold())
  *
  * While a shadow is active, a stack of @nr_pages >= the threshold that is
  * performed page by page is an oracle violation: FL6 says it must have
  * become "flush all" (pending + new >= threshold).
  */
-void tlbf_shadow_note_stack(bool all, unsigned int nr_pages)
+void tlbf_shadow_note_stack(bool all, unsigned int nr_pages,
+			    unsigned int threshold)
 {
-	unsigned int threshold = READ_ONCE(tlbf_flush_all_threshold);
-
 	if (!READ_ONCE(tlbf_shadow_active) || all || nr_pages < threshold)
 		return;
 	tlbf_oracle_report(TLBF_STAT_ORACLE_VIOLATIONS,
@@ -198,6 +198,45 @@ void tlbf_shadow_forget_cpu(struct tlbf_shadow *sh, unsigned int cpu)
 	tlbf_shadow_flush_all(sh, cpu, true);
 }
 EXPORT_SYMBOL_GPL(tlbf_shadow_forget_cpu);
+
+/**
+ * tlbf_shadow_promise() - @cpu promised to perform @ops before any use
+ * @sh: the shadow
+ * @cpu: the CPU (call on that CPU, IRQs off until it performs @ops)
+ * @ops: what it will perform
+ *
+ * Marks the entries @ops will drop TLBF_SHADOW_PROMISED: they still count
+ * as held (check (b)), not as usable (check (a)).
+ */
+void tlbf_shadow_promise(struct tlbf_shadow *sh, unsigned int cpu,
+			 const struct tlbf_ops *ops)
+{
+	unsigned long i, p, nr;
+	u64 *e, v;
+
+	if (cpu >= sh->nr_cpus)
+		return;
+	if (ops->all) {
+		for (i = 0; i < sh->nr_pages; i++) {
+			e = &sh->ent[(unsigned long)cpu * sh->nr_pages + i];
+			v = READ_ONCE(*e);
+			if (v && (ops->global || !(v & TLBF_PTE_G)))
+				WRITE_ONCE(*e, v | TLBF_SHADOW_PROMISED);
+		}
+		return;
+	}
+	for (i = 0; i < ops->nr_ops; i++) {
+		nr = tlbf_op_nr_pages(ops->ops[i]);
+		for (p = 0; p < nr; p++) {
+			e = tlbf_shadow_ent(sh, cpu, tlbf_op_va(ops->ops[i]) +
+					    p * TLBF_PAGE_SIZE);
+			v = e ? READ_ONCE(*e) : 0;
+			if (v)
+				WRITE_ONCE(*e, v | TLBF_SHADOW_PROMISED);
+		}
+	}
+}
+EXPORT_SYMBOL_GPL(tlbf_shadow_promise);
 
 /**
  * tlbf_shadow_held() - what @cpu may cache for @va

@@ -72,6 +72,7 @@ const char *const tlbf_stat_names[TLBF_NR_STATS] = {
 	[TLBF_STAT_STALE_WRITES] = "stale_writes",
 	[TLBF_STAT_ORACLE_VIOLATIONS] = "oracle_violations",
 	[TLBF_STAT_INJECTED_FAULTS] = "injected_faults",
+	[TLBF_STAT_LAZY_FLUSHES] = "lazy_flushes",
 };
 EXPORT_SYMBOL_GPL(tlbf_stat_names);
 

@@ -22,6 +22,7 @@
 #include "tlbflush/oracle.h"
 #include "tlbflush/ptable.h"
 #include "tlbflush/stats.h"
+#include "tlbflush/strategy.h"
 #include "tlbflush/torture.h"
 
 module_param_named(warn_on_misuse, tlbf_warn_on_misuse, bool, 0644);
@@ -62,6 +63,9 @@ static int __init tlbf_init(void)
 		ret = PTR_ERR(tlbf_root);
 		goto err_flusher;
 	}
+	ret = tlbf_strategies_init(tlbf_root);
+	if (ret)
+		goto err_root;
 	ret = tlbf_debugfs_init(tlbf_root);
 	if (ret)
 		goto err_debugfs;
@@ -86,6 +90,10 @@ err_bench:
 err_debugfs:
 	debugfs_remove_recursive(tlbf_root);
 	tlbf_debugfs_exit();
+	tlbf_strategies_exit();
+	goto err_flusher;
+err_root:
+	debugfs_remove_recursive(tlbf_root);
 err_flusher:
 	tlbf_flusher_module_exit();
 err_pool:
@@ -101,6 +109,7 @@ static void __exit tlbf_exit(void)
 	tlbf_bench_exit();
 	tlbf_flusher_quiesce();
 	tlbf_oracle_exit();
+	tlbf_strategies_exit();
 	tlbf_flusher_module_exit();
 	tlbf_default_pool_exit();
 	pr_info("unloaded\n");

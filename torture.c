@@ -46,6 +46,7 @@
 #include "tlbflush/pgmapper.h"
 #include "tlbflush/ptable.h"
 #include "tlbflush/stats.h"
+#include "tlbflush/strategy.h"
 #include "tlbflush/torture.h"
 
 /* ---- parameters (all echoed at the start and at the end) ---- */
@@ -234,7 +235,7 @@ struct tt_run {
 	struct tlbf_pool *pool;
 	struct tlbf_mapper *m[TT_MAX_MAPPERS];
 	unsigned int nm;
-	int strat[TT_MAX_STRATS];
+	const struct tlbf_strategy *strat[TT_MAX_STRATS];
 	unsigned int nr_strats;
 	unsigned int weight[TT_NR_OPS];
 	int inject;
@@ -301,9 +302,9 @@ static unsigned long tt_rand_pages(struct tt_worker *w, unsigned long max)
 	}
 }
 
-static enum tlbf_strategy tt_rand_strategy(struct tt_worker *w)
+static const struct tlbf_strategy *tt_rand_strategy(struct tt_worker *w)
 {
-	return (enum tlbf_strategy)tt.strat[tt_rand(w) % tt.nr_strats];
+	return tt.strat[tt_rand(w) % tt.nr_strats];
 }
 
 /* A random target set: empty, all, this CPU, or a random subset (FL2). */
@@ -652,12 +653,12 @@ static void tt_op_oracle(struct tt_worker *w)
 		atomic64_inc(&tt.oracle_nomem);
 	else if (err)
 		torture_err("oracle strategy=%s targets=%s change=%s pages=%u: %d",
-			    tlbf_strategy_name(p.strategy),
+			    p.strategy->name,
 			    tlbf_oracle_target_names[p.targets],
 			    tlbf_oracle_change_names[p.change], p.pages, err);
 	if (r.stale_reads || r.stale_writes || r.violations)
 		torture_err("oracle strategy=%s targets=%s change=%s pages=%u range=%d global=%d offline=%d: stale_reads=%llu stale_writes=%llu oracle_violations=%llu",
-			    tlbf_strategy_name(p.strategy),
+			    p.strategy->name,
 			    tlbf_oracle_target_names[p.targets],
 			    tlbf_oracle_change_names[p.change], p.pages, p.range,
 			    p.global, p.offline, r.stale_reads, r.stale_writes,
@@ -763,18 +764,27 @@ static int tt_onoff_fn(void *arg)
 
 /* ---- set-up, status, end ---- */
 
+/* Drop the strategies the run holds. */
+static void tt_put_strategies(void)
+{
+	while (tt.nr_strats)
+		tlbf_strategy_put(tt.strat[--tt.nr_strats]);
+}
+
 static int tt_parse_strategies(void)
 {
+	const struct tlbf_strategy *it = NULL, *s;
 	char *list, *p, *name;
-	int i;
 
 	tt.nr_strats = 0;
 	if (!*torture_strategies) {
-		/* Every strategy whose name the lookup gives back (T: all). */
-		for (i = 0; i < TT_MAX_STRATS; i++) {
-			if (tlbf_strategy_parse(tlbf_strategy_name(i)) != i)
-				break;
-			tt.strat[tt.nr_strats++] = i;
+		/* Every registered strategy (T: all), each one held. */
+		while ((it = tlbf_strategy_get_next(it))) {
+			s = tlbf_strategy_get(it->name);
+			if (s && tt.nr_strats < TT_MAX_STRATS)
+				tt.strat[tt.nr_strats++] = s;
+			else
+				tlbf_strategy_put(s);
 		}
 		return tt.nr_strats ? 0 : -EINVAL;
 	}
@@ -783,14 +793,16 @@ static int tt_parse_strategies(void)
 		return -ENOMEM;
 	p = list;
 	while ((name = strsep(&p, ","))) {
-		i = tlbf_strategy_parse(name);
-		if (i < 0 || tt.nr_strats == TT_MAX_STRATS) {
+		s = tlbf_strategy_get(name);
+		if (!s || tt.nr_strats == TT_MAX_STRATS) {
 			pr_err("torture_strategies: unknown or too many: %s\n",
 			       name);
+			tlbf_strategy_put(s);
+			tt_put_strategies();
 			kfree(list);
 			return -EINVAL;
 		}
-		tt.strat[tt.nr_strats++] = i;
+		tt.strat[tt.nr_strats++] = s;
 	}
 	kfree(list);
 	return 0;
@@ -870,6 +882,8 @@ static int tt_check_params(void)
 		ret = tt_parse_weights();
 	if (!ret)
 		ret = tt_parse_inject();
+	if (ret)
+		tt_put_strategies();
 	return ret;
 }
 
@@ -880,7 +894,7 @@ static void tt_print_params(const char *tag)
 
 	for (i = 0; i < tt.nr_strats; i++)
 		n += scnprintf(s + n, sizeof(s) - n, "%s%s", i ? "," : "",
-			       tlbf_strategy_name(tt.strat[i]));
+			       tt.strat[i]->name);
 	pr_info("--- %s: duration=%u min_ops=%u nthreads=%u onoff_interval=%u min_onoff=%u stat_interval=%u max_pages=%u nmappers=%u strategies=%s weights=%u,%u,%u,%u,%u,%u inject=%s seed=%#llx\n",
 		tag, torture_duration, torture_min_ops, tt.nw,
 		torture_onoff_interval, torture_min_onoff,
@@ -976,7 +990,7 @@ static void tt_teardown_lane(struct tt_worker *w)
 
 	migrate_disable();
 	if (tlbf_flusher_init(&fl, (struct cpumask *)cpu_online_mask,
-			      TLBF_STRAT_SYNC)) {
+			      &tlbf_strategy_sync)) {
 		migrate_enable();
 		torture_err("teardown: no flusher");
 		return;
@@ -1309,6 +1323,7 @@ void tlbf_torture_exit(void)
 	if (tt.ctl)
 		kthread_stop(tt.ctl);
 	tt.ctl = NULL;
+	tt_put_strategies();
 	kfree(tt_text);
 	tt_text = NULL;
 }

@@ -32,6 +32,7 @@
 #include "tlbflush/pgmapper.h"
 #include "tlbflush/ptable.h"
 #include "tlbflush/stats.h"
+#include "tlbflush/strategy.h"
 
 /* tlbf_flusher_test_*() are exported with EXPORT_SYMBOL_IF_KUNIT. */
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
@@ -283,7 +284,7 @@ static void tlbf_issue_without_dispatch_flushes_nowhere(struct kunit *test)
 
 	cpumask_copy(targets, cpu_online_mask);
 	preempt_disable();
-	err = tlbf_flusher_init(&fl, targets, TLBF_STRAT_ASYNC);
+	err = tlbf_flusher_init(&fl, targets, &tlbf_strategy_async);
 	if (!err) {
 		tlbf_snap_flush_stats(before);
 		r[0] = tlbf_flusher_issue(&fl, tlbf_op_page(TLBF_TEST_VA));
@@ -306,7 +307,7 @@ static void tlbf_issue_without_dispatch_flushes_nowhere(struct kunit *test)
 			tlbf_stat_sum(TLBF_STAT_OPS_ISSUED_ALL), issued + 3);
 	/* Bad ops are refused and recorded nowhere. */
 	preempt_disable();
-	err = tlbf_flusher_init(&fl, targets, TLBF_STRAT_ASYNC);
+	err = tlbf_flusher_init(&fl, targets, &tlbf_strategy_async);
 	if (!err) {
 		r[0] = tlbf_flusher_issue(&fl, TLBF_OP_INVALID);
 		r[1] = tlbf_ops_empty(&fl.ops);
@@ -316,7 +317,7 @@ static void tlbf_issue_without_dispatch_flushes_nowhere(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, err, 0);
 	KUNIT_EXPECT_EQ(test, r[0], -EINVAL);
 	KUNIT_EXPECT_EQ(test, r[1], 1);
-	KUNIT_EXPECT_EQ(test, tlbf_flusher_init(&fl, targets, 7), -EINVAL);
+	KUNIT_EXPECT_EQ(test, tlbf_flusher_init(&fl, targets, NULL), -EINVAL);
 }
 
 /* FL2: the target set is read at dispatch, not at init or issue. */
@@ -336,7 +337,7 @@ static void tlbf_targets_read_at_dispatch(struct kunit *test)
 		kunit_skip(test, "needs two online CPUs");
 	}
 	cpumask_set_cpu(self, targets);
-	err = tlbf_flusher_init(&fl, targets, TLBF_STRAT_ASYNC);
+	err = tlbf_flusher_init(&fl, targets, &tlbf_strategy_async);
 	if (!err) {
 		local0 = cpu_stat(self, TLBF_STAT_LOCAL_FLUSHES);
 		self_pages0 = cpu_stat(self, TLBF_STAT_PAGES_INVALIDATED);
@@ -373,7 +374,7 @@ static void tlbf_self_only_target_sends_no_ipi(struct kunit *test)
 	preempt_disable();
 	self = smp_processor_id();
 	cpumask_set_cpu(self, targets);
-	err = tlbf_flusher_init(&fl, targets, TLBF_STRAT_SYNC);
+	err = tlbf_flusher_init(&fl, targets, &tlbf_strategy_sync);
 	if (!err) {
 		sent0 = tlbf_stat_sum(TLBF_STAT_IPIS_SENT);
 		local0 = cpu_stat(self, TLBF_STAT_LOCAL_FLUSHES);
@@ -404,7 +405,7 @@ static void tlbf_empty_target_set_is_noop(struct kunit *test)
 	int err, i;
 
 	preempt_disable();
-	err = tlbf_flusher_init(&fl, targets, TLBF_STRAT_ASYNC);
+	err = tlbf_flusher_init(&fl, targets, &tlbf_strategy_async);
 	if (!err) {
 		tlbf_snap_flush_stats(before);
 		tlbf_flusher_issue(&fl, tlbf_op_page(TLBF_TEST_VA));
@@ -456,7 +457,7 @@ static void tlbf_issue_with_frame_pending_until_targets_done(struct kunit *test)
 	self = smp_processor_id();	/* pinned, not @other */
 	cpumask_set_cpu(self, targets);
 	cpumask_set_cpu(other, targets);
-	err = tlbf_flusher_init(&fl, targets, TLBF_STRAT_ASYNC);
+	err = tlbf_flusher_init(&fl, targets, &tlbf_strategy_async);
 	if (!err) {
 		tlbf_flusher_issue_with(&fl, tlbf_op_page(TLBF_TEST_VA), f);
 		err = tlbf_flusher_dispatch(&fl);
@@ -506,7 +507,7 @@ static void tlbf_threshold_overflow_one_full_flush_per_target(struct kunit *test
 	cpus_read_lock();
 	cpumask_copy(targets, cpu_online_mask);
 	preempt_disable();
-	err = tlbf_flusher_init(&fl, targets, TLBF_STRAT_SYNC);
+	err = tlbf_flusher_init(&fl, targets, &tlbf_strategy_sync);
 	if (!err) {
 		for_each_online_cpu(cpu) {
 			full0[cpu] = cpu_stat(cpu, TLBF_STAT_FULL_FLUSHES);
@@ -539,6 +540,13 @@ static void tlbf_threshold_overflow_one_full_flush_per_target(struct kunit *test
 
 /* ---- all CPUs flushing at each other ---- */
 
+/* The storm mixes every built-in strategy on the same queues. */
+static const struct tlbf_strategy *const tlbf_storm_strategies[] = {
+	&tlbf_strategy_async, &tlbf_strategy_sync, &tlbf_strategy_broadcast,
+	&tlbf_strategy_linux, &tlbf_strategy_early_ack, &tlbf_strategy_lazy,
+	&tlbf_strategy_dragonos,
+};
+
 struct tlbf_storm {
 	struct tlbf_pool *pool;
 	struct cpumask *targets;	/* shared, changed with atomic bitops */
@@ -566,7 +574,8 @@ static int tlbf_storm_fn(void *arg)
 			cpumask_set_cpu(self, s->targets);
 		preempt_disable();
 		err = tlbf_flusher_init(&fl, s->targets,
-					n % TLBF_NR_STRATEGIES);
+					tlbf_storm_strategies[n %
+					ARRAY_SIZE(tlbf_storm_strategies)]);
 		if (!err) {
 			tlbf_flusher_issue(&fl, tlbf_op_page(TLBF_TEST_VA +
 							     (n % 64) * 4096));
@@ -700,7 +709,7 @@ static void tlbf_offline_target_with_queued_ops(struct kunit *test)
 
 	cpumask_set_cpu(victim, targets);
 	preempt_disable();
-	err = tlbf_flusher_init(&fl, targets, TLBF_STRAT_ASYNC);
+	err = tlbf_flusher_init(&fl, targets, &tlbf_strategy_async);
 	if (!err) {
 		tlbf_flusher_issue_with(&fl, tlbf_op_range(TLBF_TEST_VA, 4), f);
 		err = tlbf_flusher_dispatch(&fl);
@@ -734,7 +743,7 @@ static void tlbf_offline_target_with_queued_ops(struct kunit *test)
 
 	/* Offline: not interrupted, not waited for. */
 	preempt_disable();
-	err = tlbf_flusher_init(&fl, targets, TLBF_STRAT_ASYNC);
+	err = tlbf_flusher_init(&fl, targets, &tlbf_strategy_async);
 	if (!err) {
 		cpumask_set_cpu(smp_processor_id(), targets);
 		sent0 = tlbf_stat_sum(TLBF_STAT_IPIS_SENT);
@@ -755,7 +764,7 @@ static void tlbf_offline_target_with_queued_ops(struct kunit *test)
 	cpumask_clear(targets);
 	cpumask_set_cpu(victim, targets);
 	preempt_disable();
-	err = tlbf_flusher_init(&fl, targets, TLBF_STRAT_SYNC);
+	err = tlbf_flusher_init(&fl, targets, &tlbf_strategy_sync);
 	if (!err) {
 		tlbf_flusher_issue(&fl, tlbf_op_page(TLBF_TEST_VA));
 		err = tlbf_flusher_dispatch(&fl);
@@ -798,7 +807,7 @@ static int tlbf_rescuer_fn(void *arg)
 			continue;
 		r->fired = true;
 		preempt_disable();
-		r->err = tlbf_flusher_init(&fl, r->targets, TLBF_STRAT_ASYNC);
+		r->err = tlbf_flusher_init(&fl, r->targets, &tlbf_strategy_async);
 		if (!r->err) {
 			tlbf_flusher_issue(&fl, tlbf_op_all());
 			r->err = tlbf_flusher_dispatch(&fl);
@@ -882,7 +891,7 @@ static void tlbf_dead_cpu_queue_is_drained(struct kunit *test)
 	drained0 = tlbf_stat_sum(TLBF_STAT_QUEUES_DRAINED_OFFLINE);
 	cpumask_set_cpu(victim, targets);
 	preempt_disable();
-	err = tlbf_flusher_init(&fl, targets, TLBF_STRAT_ASYNC);
+	err = tlbf_flusher_init(&fl, targets, &tlbf_strategy_async);
 	if (!err) {
 		tlbf_flusher_issue(&fl, tlbf_op_page(TLBF_TEST_VA));
 		tlbf_flusher_issue_with(&fl, tlbf_op_range(TLBF_TEST_VA + 4096,
@@ -974,7 +983,7 @@ static void tlbf_sync_irqs_disabled_edeadlk(struct kunit *test)
 	refused0 = tlbf_stat_sum(TLBF_STAT_SYNC_REFUSED_IRQS_OFF);
 	dref0 = tlbf_stat_sum(TLBF_STAT_DISPATCH_REFUSED);
 	preempt_disable();
-	err = tlbf_flusher_init(&fl, targets, TLBF_STRAT_ASYNC);
+	err = tlbf_flusher_init(&fl, targets, &tlbf_strategy_async);
 	if (!err) {
 		tlbf_flusher_issue(&fl, tlbf_op_page(TLBF_TEST_VA));
 		local_irq_save(flags);
@@ -1016,7 +1025,7 @@ static void tlbf_wrong_cpu_is_refused(struct kunit *test)
 	WRITE_ONCE(tlbf_warn_on_misuse, false);
 	wrong0 = tlbf_stat_sum(TLBF_STAT_MISUSE_WRONG_CPU);
 	preempt_disable();
-	err = tlbf_flusher_init(&fl, targets, TLBF_STRAT_ASYNC);
+	err = tlbf_flusher_init(&fl, targets, &tlbf_strategy_async);
 	if (!err) {
 		int real = fl.cpu;
 
@@ -1054,7 +1063,7 @@ static void tlbf_slow_cpu_is_reported(struct kunit *test)
 	rep0 = tlbf_stat_sum(TLBF_STAT_SLOW_CPU_REPORTS);
 	cpumask_set_cpu(other, targets);
 	preempt_disable();
-	err = tlbf_flusher_init(&fl, targets, TLBF_STRAT_SYNC);
+	err = tlbf_flusher_init(&fl, targets, &tlbf_strategy_sync);
 	if (!err) {
 		tlbf_flusher_issue(&fl, tlbf_op_page(TLBF_TEST_VA));
 		err = tlbf_flusher_dispatch(&fl);
@@ -1094,7 +1103,7 @@ static void tlbf_mapper_requests_through_flusher(struct kunit *test)
 	deferred0 = tlbf_stat_sum(TLBF_STAT_FRAMES_DEFERRED);
 
 	preempt_disable();
-	err = tlbf_flusher_init(&fl, targets, TLBF_STRAT_ASYNC);
+	err = tlbf_flusher_init(&fl, targets, &tlbf_strategy_async);
 	if (!err) {
 		e[0] = tlbf_mapper_protect(m, TLBF_TEST_VA, tlbf_flags_new(),
 					   &prot);

@@ -7,7 +7,7 @@
  *
  *	struct tlbf_flusher fl;
  *
- *	err = tlbf_flusher_init(&fl, mm_cpus, TLBF_STRAT_ASYNC);
+ *	err = tlbf_flusher_init(&fl, mm_cpus, &tlbf_strategy_async);
  *	tlbf_flusher_issue(&fl, tlbf_op_page(va));	records only (FL3)
  *	tlbf_flusher_issue_with(&fl, op, frame);	frame freed after flush
  *	tlbf_flusher_dispatch(&fl);			IPIs + local ops (FL7)
@@ -26,28 +26,10 @@
 #include "tlbflush/ptable.h"
 
 struct tlbf_flush_req;
+struct tlbf_strategy;
 
 /* Module parameter slow_cpu_ms (FL11): report a CPU slower than this. */
 extern unsigned int tlbf_slow_cpu_ms;
-
-/**
- * enum tlbf_strategy - how a flusher dispatches
- * @TLBF_STRAT_ASYNC: dispatch returns at once; sync waits (Asterinas)
- * @TLBF_STRAT_SYNC: dispatch waits for its targets (Linux style)
- * @TLBF_STRAT_BROADCAST: every other online CPU flushes all, whatever the
- *	targets and ops (DragonOS InactiveFlusher); this CPU performs the
- *	ops if it is a target; dispatch returns at once
- * @TLBF_NR_STRATEGIES: number of strategies
- */
-enum tlbf_strategy {
-	TLBF_STRAT_ASYNC,
-	TLBF_STRAT_SYNC,
-	TLBF_STRAT_BROADCAST,
-	TLBF_NR_STRATEGIES
-};
-
-const char *tlbf_strategy_name(enum tlbf_strategy s);
-int tlbf_strategy_parse(const char *name);
 
 /**
  * struct tlbf_flusher - a flusher bound to the CPU that created it (FL1)
@@ -55,9 +37,10 @@ int tlbf_strategy_parse(const char *name);
  * @frames: frames given to issue_with and not dispatched yet (->next list)
  * @targets: caller's target set, read at dispatch (FL2)
  * @ipi_mask: scratch mask handed to smp_call_function_many()
- * @waitset: CPUs targeted by dispatches since the last sync
+ * @waitset: CPUs targeted by queued deliveries since the last sync
+ * @pending: scratch mask of direct deliveries (CPUs yet to ack)
  * @cpu: the CPU the flusher is bound to
- * @strategy: &enum tlbf_strategy
+ * @strategy: how it dispatches (tlbflush/strategy.h)
  *
  * Lives on the caller's stack between tlbf_flusher_init() and
  * tlbf_flusher_finish(). All fields are private to flusher.c.
@@ -68,12 +51,13 @@ struct tlbf_flusher {
 	struct cpumask *targets;
 	struct cpumask *ipi_mask;
 	struct cpumask *waitset;
+	struct cpumask *pending;
 	int cpu;
-	enum tlbf_strategy strategy;
+	const struct tlbf_strategy *strategy;
 };
 
 int tlbf_flusher_init(struct tlbf_flusher *fl, struct cpumask *targets,
-		      enum tlbf_strategy strategy);
+		      const struct tlbf_strategy *strategy);
 int tlbf_flusher_issue(struct tlbf_flusher *fl, struct tlbf_op op);
 int tlbf_flusher_issue_with(struct tlbf_flusher *fl, struct tlbf_op op,
 			    struct tlbf_frame *pending_frame);

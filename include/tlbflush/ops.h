@@ -136,6 +136,8 @@ bool tlbf_op_valid(struct tlbf_op op);
  * @all: the stack is "flush all"; @ops is then empty
  * @global: an op on the stack (or one it replaced) names a kernel-half
  *	address or is tlbf_op_all_global(): "flush all" drops global entries
+ * @threshold: the stack's FL6 threshold; 0 (tlbf_ops_init()) means the
+ *	module's tlbf_flush_all_threshold; a strategy may have its own
  * @ops: the recorded page/range ops
  *
  * It holds fewer than tlbf_flush_all_threshold pages: an op that would
@@ -149,10 +151,23 @@ struct tlbf_ops {
 	unsigned int nr_pages;
 	bool all;
 	bool global;
+	unsigned int threshold;
 	struct tlbf_op ops[TLBF_FLUSH_ALL_THRESHOLD_MAX];
 };
 
 void tlbf_ops_init(struct tlbf_ops *ops);
+void tlbf_ops_init_threshold(struct tlbf_ops *ops, unsigned int threshold);
+
+/**
+ * tlbf_ops_threshold() - the FL6 threshold a stack follows now
+ * @ops: the stack
+ */
+static inline unsigned int tlbf_ops_threshold(const struct tlbf_ops *ops)
+{
+	return ops->threshold ? ops->threshold :
+				READ_ONCE(tlbf_flush_all_threshold);
+}
+
 void tlbf_ops_push(struct tlbf_ops *ops, struct tlbf_op op);
 void tlbf_ops_merge(struct tlbf_ops *dst, const struct tlbf_ops *src);
 void tlbf_ops_copy(struct tlbf_ops *dst, const struct tlbf_ops *src);

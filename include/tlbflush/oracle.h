@@ -30,6 +30,7 @@
 
 struct dentry;
 struct tlbf_live;
+struct tlbf_strategy;
 
 /**
  * enum tlbf_oracle_targets - which CPUs a scenario's flusher targets
@@ -61,7 +62,7 @@ enum tlbf_oracle_change {
 
 /**
  * struct tlbf_oracle_params - one live scenario
- * @strategy: the flusher's strategy
+ * @strategy: the flusher's strategy (held by the caller)
  * @targets: &enum tlbf_oracle_targets
  * @change: &enum tlbf_oracle_change
  * @pages: pages changed per round, 1..pages of the window
@@ -72,7 +73,7 @@ enum tlbf_oracle_change {
  *	and back online after the round
  */
 struct tlbf_oracle_params {
-	enum tlbf_strategy strategy;
+	const struct tlbf_strategy *strategy;
 	enum tlbf_oracle_targets targets;
 	enum tlbf_oracle_change change;
 	unsigned int pages;

@@ -31,6 +31,7 @@
 #include <linux/types.h>
 
 #include "tlbflush/arch.h"
+#include "tlbflush/ops.h"
 #include "tlbflush/ptable.h"
 #include "tlbflush/stats.h"
 
@@ -48,6 +49,14 @@ struct tlbf_shadow {
 	u64 *ent;
 };
 
+/*
+ * Software bit of a shadow entry (ignored by the MMU, unused by the mapper):
+ * the CPU promised to flush the entry before it can use it again (an
+ * early acknowledgment from inside the flush IPI). Check (a) accepts a
+ * promised entry, check (b) does not: the CPU still holds it.
+ */
+#define TLBF_SHADOW_PROMISED	BIT_ULL(10)
+
 /* Bits of an entry whose change makes a cached copy stale. */
 #define TLBF_SHADOW_MATCH_MASK	(TLBF_PTE_ADDR_MASK | TLBF_PTE_P | TLBF_PTE_RW)
 
@@ -62,6 +71,8 @@ void tlbf_shadow_flush_page(struct tlbf_shadow *sh, unsigned int cpu,
 void tlbf_shadow_flush_all(struct tlbf_shadow *sh, unsigned int cpu,
 			   bool global);
 void tlbf_shadow_forget_cpu(struct tlbf_shadow *sh, unsigned int cpu);
+void tlbf_shadow_promise(struct tlbf_shadow *sh, unsigned int cpu,
+			 const struct tlbf_ops *ops);
 tlbf_pte_t tlbf_shadow_held(const struct tlbf_shadow *sh, unsigned int cpu,
 			    unsigned long va);
 bool tlbf_shadow_holder(const struct tlbf_shadow *sh, phys_addr_t pa,
@@ -95,7 +106,8 @@ static inline bool tlbf_shadow_stale(tlbf_pte_t held, tlbf_pte_t cur)
 __printf(2, 3)
 void tlbf_oracle_report(enum tlbf_stat stat, const char *fmt, ...);
 void tlbf_oracle_reports_reset(void);
-void tlbf_shadow_note_stack(bool all, unsigned int nr_pages);
+void tlbf_shadow_note_stack(bool all, unsigned int nr_pages,
+			    unsigned int threshold);
 
 /*
  * The shadow the running CPU's flushes are noted in (NULL: none). Set by
@@ -131,6 +143,19 @@ static inline void tlbf_tlb_flush_all(bool global)
 		tlbf_arch_flush_all();
 	if (unlikely(sh))
 		tlbf_shadow_flush_all(sh, raw_smp_processor_id(), global);
+}
+
+/**
+ * tlbf_tlb_promise() - this CPU promises to perform @ops before it can use
+ *	the translations they name (noted in the active shadow)
+ * @ops: the stack the CPU is about to perform, IRQs off
+ */
+static inline void tlbf_tlb_promise(const struct tlbf_ops *ops)
+{
+	struct tlbf_shadow *sh = READ_ONCE(tlbf_shadow_active);
+
+	if (unlikely(sh))
+		tlbf_shadow_promise(sh, raw_smp_processor_id(), ops);
 }
 
 #endif /* _TLBFLUSH_SHADOW_H */

@@ -1,0 +1,563 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tlbflush: the flusher's shared machinery (ARCHITECTURE.md FL7-FL12):
+ * per-CPU queues, the queue IPI handler, completion sequence numbers,
+ * waiting with slow-CPU reports, the CPU-dead drain, frame batches, and
+ * the delivery helpers strategies are built from (strategy.h).
+ *
+ * Per-CPU queues: every CPU has a &struct tlbf_queue, protected by a raw
+ * spinlock because its IPI handler takes it. A queued delivery merges the
+ * ops into the queue of each remote target (threshold rule), links a
+ * reference to the dispatch's frame batch, bumps the queue's enqueue
+ * sequence number and, unless an IPI to that CPU is already in flight (it
+ * will pick the new ops up: "coalesced"), marks one in flight and sends it.
+ * smp_call_function_many(..., wait=false) uses the kernel's per-CPU csd
+ * storage, which requires the sender to be a task with preemption disabled
+ * and IRQs enabled; the mask passed is the flusher's own scratch mask.
+ *
+ * The handler swaps the queue out under the lock, performs the ops (invlpg
+ * per page or a full flush), drops its batch references and publishes the
+ * swapped sequence number as done_seq (release). Waiting reads done_seq
+ * with acquire loads until it reaches the enqueue sequence number read at
+ * wait time, skipping offline CPUs.
+ *
+ * Invariant (debugfs): every IPI marked in flight either runs the handler
+ * (ipis_received) or is accounted by the CPU-dead callback
+ * (queues_drained_offline), so ipis_sent == ipis_received +
+ * queues_drained_offline whenever no flush is in flight.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
+#include <linux/cpumask.h>
+#include <linux/delay.h>
+#include <linux/export.h>
+#include <linux/lockdep.h>
+#include <linux/moduleparam.h>
+#include <linux/percpu.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/clock.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+
+#include "flusher_internal.h"
+#include "tlbflush/inject.h"
+#include "tlbflush/shadow.h"
+#include "tlbflush/stats.h"
+#include "tlbflush/strategy.h"
+
+/* TLBF_INJ_EARLY_ACK: how long the flush lags behind its ack. */
+#define TLBF_INJ_EARLY_ACK_MS	5
+
+unsigned int tlbf_slow_cpu_ms = 1000;
+EXPORT_SYMBOL_GPL(tlbf_slow_cpu_ms);
+module_param_named(slow_cpu_ms, tlbf_slow_cpu_ms, uint, 0644);
+MODULE_PARM_DESC(slow_cpu_ms,
+		 "Report a CPU that has not completed a flush after this many ms (FL11; 0 = never)");
+
+DEFINE_PER_CPU_ALIGNED(struct tlbf_queue, tlbf_queues);
+
+static enum cpuhp_state tlbf_cpuhp_state;
+
+/**
+ * tlbf_perform() - execute a stack of ops on this CPU
+ * @ops: the stack
+ *
+ * The real instructions (invlpg per page, or a full flush that drops
+ * global entries when the stack is global, FL5), noted in the oracle's
+ * shadow TLB, which also holds the stack to its FL6 threshold. IRQs or
+ * preemption disabled.
+ */
+void tlbf_perform(const struct tlbf_ops *ops)
+{
+	unsigned int i;
+	unsigned long p, nr;
+
+	tlbf_shadow_note_stack(ops->all, ops->nr_pages, tlbf_ops_threshold(ops));
+	if (ops->all) {
+		tlbf_tlb_flush_all(ops->global &&
+				   !tlbf_inject(TLBF_INJ_ALL_KEEPS_GLOBAL));
+		tlbf_stat_inc(TLBF_STAT_FULL_FLUSHES);
+		return;
+	}
+	for (i = 0; i < ops->nr_ops; i++) {
+		nr = tlbf_op_nr_pages(ops->ops[i]);
+		for (p = 0; p < nr; p++)
+			tlbf_tlb_flush_page(tlbf_op_va(ops->ops[i]) +
+					    p * TLBF_PAGE_SIZE);
+	}
+	if (ops->nr_pages)
+		tlbf_stat_add(TLBF_STAT_PAGES_INVALIDATED, ops->nr_pages);
+}
+EXPORT_SYMBOL_GPL(tlbf_perform);
+
+/* Put every frame of a ->next list (each holds one reference). */
+void tlbf_put_frames(struct tlbf_frame *f)
+{
+	struct tlbf_frame *next;
+
+	while (f) {
+		next = f->next;
+		f->next = NULL;
+		tlbf_frame_put(f);
+		f = next;
+	}
+}
+
+/**
+ * tlbf_batch_get() - more holders of a frame batch
+ * @b: the batch (NULL: nothing)
+ * @refs: how many
+ */
+void tlbf_batch_get(struct tlbf_batch *b, unsigned int refs)
+{
+	if (b)
+		atomic_add(refs, &b->refs);
+}
+EXPORT_SYMBOL_GPL(tlbf_batch_get);
+
+/**
+ * tlbf_batch_put() - a target performed the flush: drop its reference
+ * @b: the batch (NULL: nothing)
+ *
+ * Any context. The last put puts the frames (FL4: after an RCU grace
+ * period they are free).
+ */
+void tlbf_batch_put(struct tlbf_batch *b)
+{
+	if (b && atomic_dec_and_test(&b->refs)) {
+		tlbf_put_frames(b->frames);
+		kfree(b);
+	}
+}
+EXPORT_SYMBOL_GPL(tlbf_batch_put);
+
+static void tlbf_put_links(struct tlbf_batch_link *l)
+{
+	struct tlbf_batch_link *next;
+
+	while (l) {
+		next = l->next;
+		tlbf_batch_put(l->batch);	/* may free @l */
+		l = next;
+	}
+}
+
+/* A batch of @frames with @refs references and room for @nr_links links. */
+struct tlbf_batch *tlbf_batch_alloc(struct tlbf_frame *frames,
+				    unsigned int refs, unsigned int nr_links)
+{
+	struct tlbf_batch *batch;
+
+	batch = kmalloc(struct_size(batch, link, nr_links),
+			GFP_ATOMIC | __GFP_NOWARN);
+	if (batch) {
+		atomic_set(&batch->refs, refs);
+		batch->frames = frames;
+		batch->nr_links = nr_links;
+	}
+	return batch;
+}
+
+/*
+ * FL7: merge @ops into @cpu's queue (threshold rule), add @link (if any) to
+ * its batch references and bump its enqueue sequence number. @lazy: mark
+ * the queue for the lazy tick, no IPI. Returns whether an IPI must be
+ * sent: none was in flight, one is now marked so.
+ */
+bool tlbf_queue_enqueue(int cpu, const struct tlbf_ops *ops,
+			struct tlbf_batch_link *link, bool lazy)
+{
+	struct tlbf_queue *q = per_cpu_ptr(&tlbf_queues, cpu);
+	unsigned long flags;
+	bool need_ipi = false;
+
+	raw_spin_lock_irqsave(&q->lock, flags);
+	tlbf_ops_merge(&q->ops, ops);
+	if (link) {
+		link->next = q->links;
+		q->links = link;
+	}
+	q->enq_seq++;
+	if (lazy) {
+		q->lazy = true;
+	} else {
+		need_ipi = !q->ipi_inflight;
+		q->ipi_inflight = true;
+	}
+	raw_spin_unlock_irqrestore(&q->lock, flags);
+	return need_ipi;
+}
+
+/*
+ * Take everything out of @q. Caller holds q->lock. Returns whether an IPI
+ * was in flight; the caller publishes *seq as done_seq after the work.
+ */
+static bool tlbf_queue_swap(struct tlbf_queue *q, struct tlbf_ops *ops,
+			    struct tlbf_batch_link **links, u64 *seq)
+{
+	bool inflight = q->ipi_inflight;
+
+	lockdep_assert_held(&q->lock);
+	tlbf_ops_copy(ops, &q->ops);
+	tlbf_ops_init(&q->ops);
+	*links = q->links;
+	q->links = NULL;
+	*seq = q->enq_seq;
+	q->ipi_inflight = false;
+	q->lazy = false;
+	return inflight;
+}
+
+/* FL8: swap this CPU's queue out, perform it, publish its completion. */
+static void tlbf_queue_run(void)
+{
+	struct tlbf_queue *q = this_cpu_ptr(&tlbf_queues);
+	struct tlbf_batch_link *links;
+	struct tlbf_ops ops;
+	u64 seq;
+
+	raw_spin_lock(&q->lock);
+	tlbf_queue_swap(q, &ops, &links, &seq);
+	raw_spin_unlock(&q->lock);
+
+	if (tlbf_inject(TLBF_INJ_EARLY_ACK)) {
+		/*
+		 * Wrong on purpose: done before flushed, and nothing stands
+		 * for the flush in between (the early-ack strategy promises
+		 * it, this does not).
+		 */
+		smp_store_release(&q->done_seq, seq);
+		mdelay(TLBF_INJ_EARLY_ACK_MS);
+		tlbf_perform(&ops);
+		tlbf_put_links(links);
+		return;
+	}
+	if (!tlbf_inject(TLBF_INJ_SKIP_OPS))
+		tlbf_perform(&ops);
+	tlbf_put_links(links);
+	/* Pairs with the acquire in tlbf_wait_cpu(): flushed, then done. */
+	smp_store_release(&q->done_seq, seq);
+}
+
+/**
+ * tlbf_queue_ipi() - the queue IPI handler (FL8)
+ * @info: unused
+ *
+ * IRQs disabled, on the target CPU. Counted in ipis_received.
+ */
+void tlbf_queue_ipi(void *info)
+{
+	tlbf_stat_inc(TLBF_STAT_IPIS_RECEIVED);
+	tlbf_queue_run();
+}
+
+/**
+ * tlbf_queue_tick() - perform this CPU's queue if a lazy delivery left
+ *	work for it (the lazy strategy's tick; IRQs disabled)
+ *
+ * Return: true if it ran the queue.
+ */
+bool tlbf_queue_tick(void)
+{
+	if (!READ_ONCE(this_cpu_ptr(&tlbf_queues)->lazy))
+		return false;
+	tlbf_stat_inc(TLBF_STAT_LAZY_FLUSHES);
+	tlbf_queue_run();
+	return true;
+}
+EXPORT_SYMBOL_GPL(tlbf_queue_tick);
+
+/**
+ * tlbf_queue_cpu_dead() - FL10: complete a dead CPU's queue, no flush
+ * @cpu: a dead CPU
+ *
+ * Its TLB is gone: the frames its queue references are put, its sequence
+ * number published. Counted in queues_drained_offline if an IPI was in
+ * flight. Also the CPU hotplug callback.
+ *
+ * Return: 0.
+ */
+int tlbf_queue_cpu_dead(unsigned int cpu)
+{
+	struct tlbf_queue *q = per_cpu_ptr(&tlbf_queues, cpu);
+	struct tlbf_batch_link *links;
+	struct tlbf_ops ops;
+	unsigned long flags;
+	bool inflight;
+	u64 seq;
+
+	if (tlbf_inject(TLBF_INJ_SKIP_OFFLINE_DRAIN))
+		return 0;	/* wrong on purpose: the queue stays as it was */
+	raw_spin_lock_irqsave(&q->lock, flags);
+	inflight = tlbf_queue_swap(q, &ops, &links, &seq);
+	raw_spin_unlock_irqrestore(&q->lock, flags);
+
+	if (inflight) {
+		tlbf_stat_inc(TLBF_STAT_QUEUES_DRAINED_OFFLINE);
+		pr_info("cpu%u went offline with a flush queued (%u pages%s): drained\n",
+			cpu, ops.nr_pages, ops.all ? ", all" : "");
+	}
+	tlbf_put_links(links);
+	/* Pairs with the acquire in tlbf_wait_cpu(). */
+	smp_store_release(&q->done_seq, seq);
+	return 0;
+}
+
+/* FL11: report a CPU that keeps a waiter waiting. */
+static void tlbf_report_slow(int cpu, u64 waited, const char *what)
+{
+	struct tlbf_queue *q = per_cpu_ptr(&tlbf_queues, cpu);
+
+	tlbf_stat_inc(TLBF_STAT_SLOW_CPU_REPORTS);
+	pr_warn("cpu%d has not completed %s after %llu ms (queued %u pages%s, ipi in flight %d) waiting on cpu%d\n",
+		cpu, what, div_u64(waited, NSEC_PER_MSEC),
+		READ_ONCE(q->ops.nr_pages), READ_ONCE(q->ops.all) ? " + all" : "",
+		READ_ONCE(q->ipi_inflight), smp_processor_id());
+}
+
+/*
+ * Wait until @cpu completed the flush numbered @seq, or went offline.
+ * Preemption disabled, IRQs enabled. Reports a slow CPU (FL11).
+ */
+static void tlbf_wait_cpu(int cpu, u64 seq, u64 start)
+{
+	struct tlbf_queue *q = per_cpu_ptr(&tlbf_queues, cpu);
+	u64 bound = (u64)READ_ONCE(tlbf_slow_cpu_ms) * NSEC_PER_MSEC;
+	u64 next = bound, now;
+
+	/* Pairs with the release in the handler: its flush happened before. */
+	while (smp_load_acquire(&q->done_seq) < seq) {
+		if (!cpu_online(cpu))
+			return;
+		cpu_relax();
+		if (!bound)
+			continue;
+		now = local_clock() - start;
+		if (now < next)
+			continue;
+		tlbf_report_slow(cpu, now, "a queued flush");
+		next += bound;
+	}
+}
+
+/* Wait for the queues of every CPU of @mask (preemption disabled). */
+void tlbf_wait_mask(const struct cpumask *mask)
+{
+	u64 start = local_clock();
+	int cpu;
+
+	for_each_cpu(cpu, mask)
+		tlbf_wait_cpu(cpu,
+			      READ_ONCE(per_cpu_ptr(&tlbf_queues, cpu)->enq_seq),
+			      start);
+}
+
+/*
+ * Wait until no online CPU of @pending is left (each clears its bit when
+ * done). Preemption disabled, IRQs enabled. Reports slow CPUs (FL11).
+ */
+void tlbf_wait_pending(const struct cpumask *pending)
+{
+	u64 bound = (u64)READ_ONCE(tlbf_slow_cpu_ms) * NSEC_PER_MSEC;
+	u64 start = local_clock(), next = bound, now;
+	int cpu;
+
+	while (cpumask_intersects(pending, cpu_online_mask)) {
+		cpu_relax();
+		if (!bound)
+			continue;
+		now = local_clock() - start;
+		if (now < next)
+			continue;
+		for_each_cpu_and(cpu, pending, cpu_online_mask)
+			tlbf_report_slow(cpu, now, "a direct flush");
+		next += bound;
+	}
+	smp_mb();	/* their flushes (before the ack) before what follows */
+}
+
+/*
+ * Queue @remote_ops for every CPU of d->remote, with one batch link each;
+ * IPIs to those with none in flight if @send_ipi. Then the local flush.
+ */
+static int tlbf_deliver(struct tlbf_flusher *fl, struct tlbf_dispatch *d,
+			const struct tlbf_ops *remote_ops, bool send_ipi)
+{
+	struct cpumask *ipi = d->remote;
+	unsigned int i = 0, sent;
+	int cpu;
+
+	for_each_cpu(cpu, ipi) {
+		struct tlbf_batch_link *link = NULL;
+
+		if (d->batch && !WARN_ON_ONCE(i >= d->batch->nr_links)) {
+			link = &d->batch->link[i++];
+			link->batch = d->batch;
+		}
+		cpumask_set_cpu(cpu, fl->waitset);
+		if (!tlbf_queue_enqueue(cpu, remote_ops, link, !send_ipi)) {
+			__cpumask_clear_cpu(cpu, ipi);
+			if (send_ipi)
+				tlbf_stat_inc(TLBF_STAT_IPIS_COALESCED);
+		}
+	}
+	sent = cpumask_weight(ipi);
+	if (sent) {
+		tlbf_stat_add(TLBF_STAT_IPIS_SENT, sent);
+		smp_call_function_many(ipi, tlbf_queue_ipi, NULL, false);
+	}
+	/* The local flush overlaps the remote ones. */
+	if (d->local) {
+		tlbf_perform(d->ops);
+		tlbf_stat_inc(TLBF_STAT_LOCAL_FLUSHES);
+		tlbf_batch_put(d->batch);
+	}
+	return 0;
+}
+
+/**
+ * tlbf_deliver_queued() - FL7: queue the ops, IPI the targets, flush here
+ * @fl: the flusher
+ * @d: the dispatch (d->remote is used as the IPI mask)
+ * @remote_ops: what the remote targets perform (usually d->ops)
+ *
+ * Returns at once; tlbf_flusher_wait() waits for the targets.
+ *
+ * Return: 0.
+ */
+int tlbf_deliver_queued(struct tlbf_flusher *fl, struct tlbf_dispatch *d,
+			const struct tlbf_ops *remote_ops)
+{
+	return tlbf_deliver(fl, d, remote_ops, true);
+}
+EXPORT_SYMBOL_GPL(tlbf_deliver_queued);
+
+/**
+ * tlbf_deliver_lazy() - queue the ops without any IPI (LATR)
+ * @fl: the flusher
+ * @d: the dispatch
+ *
+ * Each remote target performs its queue when something runs it: its next
+ * tlbf_queue_tick() (the lazy strategy's per-CPU tick), or a queue IPI of
+ * another delivery that comes first. The local flush happens now.
+ *
+ * Return: 0.
+ */
+int tlbf_deliver_lazy(struct tlbf_flusher *fl, struct tlbf_dispatch *d)
+{
+	return tlbf_deliver(fl, d, d->ops, false);
+}
+EXPORT_SYMBOL_GPL(tlbf_deliver_lazy);
+
+/**
+ * tlbf_flusher_quiesce() - wait until no flush is in flight
+ *
+ * Every queued flush on every online CPU has been performed when it
+ * returns, and the orphan work (if any) has run. Process context.
+ */
+void tlbf_flusher_quiesce(void)
+{
+	tlbf_flusher_flush_orphans();
+	cpus_read_lock();
+	preempt_disable();
+	tlbf_wait_mask(cpu_online_mask);
+	preempt_enable();
+	cpus_read_unlock();
+}
+EXPORT_SYMBOL_GPL(tlbf_flusher_quiesce);
+
+/**
+ * tlbf_flusher_queue_pages() - what is queued for a CPU now
+ * @cpu: a possible CPU
+ * @all: set to whether the queue is "flush all"
+ *
+ * Return: pages queued for @cpu (a snapshot).
+ */
+unsigned int tlbf_flusher_queue_pages(int cpu, bool *all)
+{
+	struct tlbf_queue *q = per_cpu_ptr(&tlbf_queues, cpu);
+	unsigned long flags;
+	unsigned int pages;
+
+	raw_spin_lock_irqsave(&q->lock, flags);
+	pages = q->ops.nr_pages;
+	*all = q->ops.all;
+	raw_spin_unlock_irqrestore(&q->lock, flags);
+	return pages;
+}
+EXPORT_SYMBOL_GPL(tlbf_flusher_queue_pages);
+
+/**
+ * tlbf_flusher_queue_idle() - is nothing queued or in flight for a CPU?
+ * @cpu: a possible CPU
+ *
+ * Return: true if @cpu's queue holds no op, no frame reference, no IPI
+ * marked in flight, and every merge into it has completed (a snapshot).
+ * A CPU coming online must find its queue so (FL10).
+ */
+bool tlbf_flusher_queue_idle(int cpu)
+{
+	struct tlbf_queue *q = per_cpu_ptr(&tlbf_queues, cpu);
+	unsigned long flags;
+	bool idle;
+
+	raw_spin_lock_irqsave(&q->lock, flags);
+	idle = tlbf_ops_empty(&q->ops) && !q->links && !q->ipi_inflight &&
+	       !q->lazy && READ_ONCE(q->done_seq) == q->enq_seq;
+	raw_spin_unlock_irqrestore(&q->lock, flags);
+	return idle;
+}
+EXPORT_SYMBOL_GPL(tlbf_flusher_queue_idle);
+
+/**
+ * tlbf_flusher_module_init() - set up the queues and the hotplug callback
+ *
+ * Return: 0 or a negative errno from the CPU hotplug core.
+ */
+int tlbf_flusher_module_init(void)
+{
+	int cpu, ret;
+
+	for_each_possible_cpu(cpu) {
+		struct tlbf_queue *q = per_cpu_ptr(&tlbf_queues, cpu);
+
+		raw_spin_lock_init(&q->lock);
+		tlbf_ops_init(&q->ops);
+		q->links = NULL;
+		q->enq_seq = 0;
+		q->done_seq = 0;
+		q->ipi_inflight = false;
+		q->lazy = false;
+	}
+	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "tlbflush:dead",
+					NULL, tlbf_queue_cpu_dead);
+	if (ret < 0)
+		return ret;
+	tlbf_cpuhp_state = ret;
+	return 0;
+}
+
+/**
+ * tlbf_flusher_module_exit() - drain everything before the module goes
+ *
+ * Waits for every queued flush, drains the queues of offline CPUs, removes
+ * the hotplug callback, then waits for the handlers to have returned and
+ * for the frames' RCU callbacks (no frame is left PENDING).
+ */
+void tlbf_flusher_module_exit(void)
+{
+	int cpu;
+
+	tlbf_flusher_quiesce();
+	cpuhp_remove_state_nocalls(tlbf_cpuhp_state);
+	cpus_read_lock();
+	for_each_possible_cpu(cpu)
+		if (!cpu_online(cpu))
+			tlbf_queue_cpu_dead(cpu);
+	cpus_read_unlock();
+	/* Handlers run with IRQs disabled: a grace period outlasts them. */
+	synchronize_rcu();
+	rcu_barrier();
+}
