@@ -74,7 +74,8 @@ void tlbf_perform(const struct tlbf_ops *ops)
 	unsigned int i;
 	unsigned long p, nr;
 
-	tlbf_shadow_note_stack(ops->all, ops->nr_pages, tlbf_ops_threshold(ops));
+	tlbf_shadow_note_stack(ops->all, ops->nr_pages, tlbf_ops_threshold(ops),
+			       ops->nr_ops ? tlbf_op_va(ops->ops[0]) : 0);
 	if (ops->all) {
 		tlbf_tlb_flush_all(ops->global &&
 				   !tlbf_inject(TLBF_INJ_ALL_KEEPS_GLOBAL));

@@ -58,19 +58,20 @@ EXPORT_SYMBOL_GPL(tlbf_oracle_reports_reset);
  * @all: the stack is "flush all"
  * @nr_pages: pages of its op list
  * @threshold: the stack's FL6 threshold (tlbf_ops_threshold())
+ * @va: the first page of the stack, for the report
  *
  * While a shadow is active, a stack of @nr_pages >= the threshold that is
  * performed page by page is an oracle violation: FL6 says it must have
  * become "flush all" (pending + new >= threshold).
  */
 void tlbf_shadow_note_stack(bool all, unsigned int nr_pages,
-			    unsigned int threshold)
+			    unsigned int threshold, unsigned long va)
 {
 	if (!READ_ONCE(tlbf_shadow_active) || all || nr_pages < threshold)
 		return;
 	tlbf_oracle_report(TLBF_STAT_ORACLE_VIOLATIONS,
-			   "cpu%u performs a stack of %u pages page by page; FL6 (pending + new >= %u) makes it flush all",
-			   raw_smp_processor_id(), nr_pages, threshold);
+			   "cpu%u performs a stack of %u pages from va %#lx page by page; FL6 (pending + new >= %u) makes it flush all",
+			   raw_smp_processor_id(), nr_pages, va, threshold);
 }
 EXPORT_SYMBOL_GPL(tlbf_shadow_note_stack);
 

@@ -107,7 +107,7 @@ __printf(2, 3)
 void tlbf_oracle_report(enum tlbf_stat stat, const char *fmt, ...);
 void tlbf_oracle_reports_reset(void);
 void tlbf_shadow_note_stack(bool all, unsigned int nr_pages,
-			    unsigned int threshold);
+			    unsigned int threshold, unsigned long va);
 
 /*
  * The shadow the running CPU's flushes are noted in (NULL: none). Set by

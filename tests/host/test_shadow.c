@@ -262,25 +262,25 @@ static void shadow_note_stack(void)
 	CHECK(!IS_ERR(sh));
 	set_threshold(32);
 	shim_quiet = true;
-	tlbf_shadow_note_stack(false, 40, 32);
+	tlbf_shadow_note_stack(false, 40, 32, 0);
 	CHECK_EQ(stat(TLBF_STAT_ORACLE_VIOLATIONS), v0);
 	tlbf_shadow_active = sh;
-	tlbf_shadow_note_stack(false, 31, 32);
-	tlbf_shadow_note_stack(true, 0, 32);
-	tlbf_shadow_note_stack(true, 40, 32);
-	tlbf_shadow_note_stack(false, 0, 32);
+	tlbf_shadow_note_stack(false, 31, 32, 0);
+	tlbf_shadow_note_stack(true, 0, 32, 0);
+	tlbf_shadow_note_stack(true, 40, 32, 0);
+	tlbf_shadow_note_stack(false, 0, 32, 0);
 	CHECK_EQ(stat(TLBF_STAT_ORACLE_VIOLATIONS), v0);
-	tlbf_shadow_note_stack(false, 32, 32);
+	tlbf_shadow_note_stack(false, 32, 32, 0);
 	CHECK_EQ(stat(TLBF_STAT_ORACLE_VIOLATIONS), v0 + 1);
-	tlbf_shadow_note_stack(false, 63, 32);
+	tlbf_shadow_note_stack(false, 63, 32, 0);
 	CHECK_EQ(stat(TLBF_STAT_ORACLE_VIOLATIONS), v0 + 2);
 	/* the stack's own threshold counts (a strategy may have one) */
-	tlbf_shadow_note_stack(false, 16, 16);
+	tlbf_shadow_note_stack(false, 16, 16, 0);
 	CHECK_EQ(stat(TLBF_STAT_ORACLE_VIOLATIONS), v0 + 3);
-	tlbf_shadow_note_stack(false, 33, 34);
+	tlbf_shadow_note_stack(false, 33, 34, 0);
 	CHECK_EQ(stat(TLBF_STAT_ORACLE_VIOLATIONS), v0 + 3);
 	tlbf_shadow_active = NULL;
-	tlbf_shadow_note_stack(false, 63, 32);
+	tlbf_shadow_note_stack(false, 63, 32, 0);
 	CHECK_EQ(stat(TLBF_STAT_ORACLE_VIOLATIONS), v0 + 3);
 	shim_quiet = quiet;
 	set_threshold(TLBF_FLUSH_ALL_THRESHOLD_DEFAULT);
@@ -583,7 +583,7 @@ static void cpu_flush(struct cpu_thread *t)
 	/* the per-CPU queue: merged, same threshold rule (FL7) */
 	tlbf_ops_init(&q);
 	tlbf_ops_merge(&q, &w->ops);
-	tlbf_shadow_note_stack(q.all, q.nr_pages, tlbf_ops_threshold(&q));
+	tlbf_shadow_note_stack(q.all, q.nr_pages, tlbf_ops_threshold(&q), 0);
 	if (q.all) {
 		t->stacks_all++;
 		arch_flush_all(t, q.global);

@@ -23,7 +23,8 @@ not_ok() { checks=$((checks + 1)); fail=$((fail + 1)); echo "not ok $checks - $*
 conformance() {
 	log=/tmp/conformance.$1
 	dmesg -c >/dev/null
-	echo tlbflush_conformance > /sys/module/kunit/parameters/filter_glob
+	# No newline: the parameter keeps it, and the glob would not match.
+	printf '%s' tlbflush_conformance > /sys/module/kunit/parameters/filter_glob
 	if ! insmod "$TLBFLUSH_KUNIT_KO" strategy="$1"; then
 		not_ok "insmod tlbflush_kunit.ko strategy=$1"
 		return
@@ -72,6 +73,5 @@ else
 	not_ok "example-broken was not caught: $passed passed, $failed failed, $reports oracle reports"
 fi
 rmmod tlbf_example_broken || not_ok "rmmod tlbf_example_broken"
-echo > /sys/module/kunit/parameters/filter_glob
 echo "# $checks checks, $fail failed"
 [ $fail -eq 0 ]

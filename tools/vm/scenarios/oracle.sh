@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The stale-translation oracle's live scenarios through debugfs `oracle`,
-# for kernels without KUnit (Debian's stock kernel): every strategy, page
+# for kernels without KUnit (Debian's stock kernel): every registered
+# strategy (debugfs strategies), page
 # counts 1, 31, 32, 33, 512, every change (remap, unmap with
 # unmap_parents, protect), target sets one / others / all, single and
 # range ops, global and non-global leaves, and a target taken offline
@@ -48,7 +49,13 @@ if [ ! -w $D/oracle ]; then
 fi
 dmesg | grep "tlbflush: live window" | sed 's/^/# /'
 
-for s in async sync broadcast; do
+strategies=$(awk '{ print $1 }' $D/strategies)
+if [ "$(echo $strategies | wc -w)" -ge 7 ]; then
+	ok "debugfs strategies lists $(echo $strategies | wc -w): $(echo $strategies)"
+else
+	not_ok "debugfs strategies lists only: $strategies"
+fi
+for s in $strategies; do
 	total=0
 	n=0
 	for pages in 1 31 32 33 512; do
