@@ -12,7 +12,7 @@
 #include "shim/shim_kernel.h"
 #include "tlbflush/pgmapper.h"
 #include "tlbflush/ptable.h"
-#include "mapper_model.h"
+#include "../common/mapper_model.h"
 
 #define CAP_ENTS	8192
 #define CAP_TBLS	1024
