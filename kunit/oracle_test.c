@@ -27,11 +27,6 @@ static void tlbf_oracle_need_live(struct kunit *test)
 		kunit_skip(test, "no live window (live=0, or no room for it)");
 }
 
-static u64 tlbf_oracle_reports(const struct tlbf_oracle_result *r)
-{
-	return r->stale_reads + r->stale_writes + r->violations;
-}
-
 /* The MMU walks the mapper's table: a mapped page reads its frame. */
 static void tlbf_oracle_live_window_grafts(struct kunit *test)
 {
@@ -71,10 +66,27 @@ static void tlbf_inject_disarm(void *p)
 	tlbf_inject_set((enum tlbf_inject_point)(unsigned long)p, false);
 }
 
+/* Live attempts a checker of real TLB contents gets (see below). */
+#define TLBF_ORACLE_LIVE_ATTEMPTS	5
+
+static u64 tlbf_oracle_count(const struct tlbf_oracle_result *r,
+			     enum tlbf_stat expect)
+{
+	if (expect == TLBF_STAT_STALE_READS)
+		return r->stale_reads;
+	if (expect == TLBF_STAT_STALE_WRITES)
+		return r->stale_writes;
+	return r->violations;
+}
+
 /*
  * Run @p with @point armed: the point must fire, and the oracle must count
  * @expect (stale reads, stale writes or violations): each checker is shown
- * to fire on the bug it is for.
+ * to fire on the bug it is for. The shadow TLB's checks are deterministic
+ * and must fire in every run. The live readers see a stale entry only if
+ * the target's TLB still holds it, and a context switch on that CPU may
+ * have dropped it meanwhile (the reason the shadow exists): a live checker
+ * gets up to TLBF_ORACLE_LIVE_ATTEMPTS runs to fire at least once.
  */
 static void tlbf_oracle_injected(struct kunit *test,
 				 enum tlbf_inject_point point,
@@ -82,8 +94,9 @@ static void tlbf_oracle_injected(struct kunit *test,
 				 enum tlbf_stat expect)
 {
 	struct tlbf_oracle_result r;
-	u64 fired;
-	int err;
+	unsigned int attempt = 0;
+	u64 fired, seen = 0;
+	int err = 0;
 
 	tlbf_oracle_need_live(test);
 	if (!IS_ENABLED(CONFIG_FAULT_INJECTION))
@@ -94,20 +107,25 @@ static void tlbf_oracle_injected(struct kunit *test,
 	KUNIT_ASSERT_EQ(test, tlbf_inject_set(point, true), 0);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, tlbf_inject_disarm,
 							(void *)(unsigned long)point), 0);
-	err = tlbf_oracle_run(p, &r);
+	while (!err && !seen && attempt++ < TLBF_ORACLE_LIVE_ATTEMPTS) {
+		err = tlbf_oracle_run(p, &r);
+		seen = tlbf_oracle_count(&r, expect);
+		KUNIT_EXPECT_GT_MSG(test, r.violations, 0ULL,
+				    "the shadow TLB missed %s (attempt %u)",
+				    tlbf_inject_names[point], attempt);
+		kunit_info(test, "%s, attempt %u: %llu reads, %llu stale reads, %llu stale writes, %llu violations\n",
+			   tlbf_inject_names[point], attempt, r.reads_checked,
+			   r.stale_reads, r.stale_writes, r.violations);
+		if (expect == TLBF_STAT_ORACLE_VIOLATIONS)
+			break;
+	}
 	tlbf_inject_set(point, false);
 	KUNIT_EXPECT_EQ(test, err, 0);
 	KUNIT_EXPECT_GT_MSG(test, tlbf_inject_fired(point), fired,
 			    "%s never fired", tlbf_inject_names[point]);
-	KUNIT_EXPECT_GT_MSG(test, tlbf_oracle_reports(&r), 0ULL,
-			    "the oracle missed %s", tlbf_inject_names[point]);
-	KUNIT_EXPECT_GT_MSG(test, expect == TLBF_STAT_STALE_READS ? r.stale_reads :
-			    expect == TLBF_STAT_STALE_WRITES ? r.stale_writes :
-			    r.violations, 0ULL, "%s: no %s",
-			    tlbf_inject_names[point], tlbf_stat_names[expect]);
-	kunit_info(test, "%s: %llu reads, %llu stale reads, %llu stale writes, %llu violations\n",
-		   tlbf_inject_names[point], r.reads_checked, r.stale_reads,
-		   r.stale_writes, r.violations);
+	KUNIT_EXPECT_GT_MSG(test, seen, 0ULL, "%s: no %s in %u runs",
+			    tlbf_inject_names[point], tlbf_stat_names[expect],
+			    attempt);
 }
 
 /* The injected scenario: async, 2 rounds. */
