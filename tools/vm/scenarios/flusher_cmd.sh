@@ -77,7 +77,7 @@ expect_eq "$(cat $D/flush_all_threshold)" 8 "flush_all_threshold set to 8"
 
 # Bad commands change nothing.
 cmd_fails "bogus"
-cmd_fails "strategy lazy"
+cmd_fails "strategy nosuch"
 cmd_fails "targets 0-99999"
 cmd_fails "map 0x1001"
 cmd_fails "unmap 0x7770000000"

@@ -14,6 +14,10 @@
 #   TORTURE_ONOFF_MS CPU offline/online interval of the torture (default 500)
 #   TORTURE_CYCLES   insmod/rmmod cycles afterwards (default 100)
 #   TORTURE_SELFTEST 1: the failing runs too (default 1)
+#   TORTURE_STRATEGIES  comma-separated strategy names (default: every
+#                    registered one)
+#   TORTURE_STALL    seconds without a completed operation that count as
+#                    a hang (default 180)
 # Every check prints "ok N - ..." or "not ok N - ..."; exit 0 if all passed.
 
 D=/sys/kernel/debug/tlbflush
@@ -42,8 +46,33 @@ torture_run() {
 		not_ok "$what: insmod tlbflush torture=1 $*"
 		return 1
 	fi
+	# Work-bounded: no deadline here. A run whose operation count stops
+	# moving for STALL seconds is hung (a flush that never completes):
+	# say so and end the VM now, since rmmod would wait for it too.
+	last=-1
+	still=0
 	while ! grep -q '^state done' $D/torture; do
-		sleep 2
+		sleep 5
+		ops=$(awk '$1 == "ops" { print $2 }' $D/torture)
+		if [ "$ops" = "$last" ]; then
+			still=$((still + 5))
+		else
+			still=0
+			last=$ops
+		fi
+		if [ $still -ge "${TORTURE_STALL:-180}" ]; then
+			not_ok "$what: hung: no operation completed for ${still}s (ops $ops)"
+			sed 's/^/# queues: /' $D/queues
+			dmesg | grep "tlbflush" | tail -n 20 | sed 's/^/# /'
+			echo "# $checks checks, $fail failed"
+			echo "TLBF-TESTBED: SCRIPT rc=1"
+			echo "TLBF-TESTBED: DONE rc=1"
+			# Not poweroff: it takes the CPU hotplug lock, which a
+			# hung hotplug holds. SysRq b resets at once (and QEMU
+			# runs with -no-reboot, so the VM ends).
+			echo b > /proc/sysrq-trigger 2>/dev/null
+			poweroff -f
+		fi
 	done
 	sed "s/^/# $what: /" $D/torture
 }
@@ -83,7 +112,8 @@ fi
 
 # ---- 3. tlbflush's torture, same time ----
 torture_run torture torture_duration="$SECS" \
-	torture_onoff_interval="$ONOFF" torture_stat_interval=30
+	torture_onoff_interval="$ONOFF" torture_stat_interval=30 \
+	${TORTURE_STRATEGIES:+torture_strategies=$TORTURE_STRATEGIES}
 grep -q "^End of test: SUCCESS" $D/torture
 check $? "torture: $(grep '^End of test' $D/torture)"
 echo "# torture: $(grep '^ops per cpu' $D/torture)"
