@@ -60,21 +60,39 @@ torture_run() {
 			still=0
 			last=$ops
 		fi
-		if [ $still -ge "${TORTURE_STALL:-180}" ]; then
-			not_ok "$what: hung: no operation completed for ${still}s (ops $ops)"
-			sed 's/^/# queues: /' $D/queues
-			dmesg | grep "tlbflush" | tail -n 20 | sed 's/^/# /'
-			echo "# $checks checks, $fail failed"
-			echo "TLBF-TESTBED: SCRIPT rc=1"
-			echo "TLBF-TESTBED: DONE rc=1"
-			# Not poweroff: it takes the CPU hotplug lock, which a
-			# hung hotplug holds. SysRq b resets at once (and QEMU
-			# runs with -no-reboot, so the VM ends).
-			echo b > /proc/sysrq-trigger 2>/dev/null
-			poweroff -f
-		fi
+		[ $still -ge "${TORTURE_STALL:-180}" ] &&
+			hang "$what: hung: no operation completed for ${still}s (ops $ops)"
 	done
 	sed "s/^/# $what: /" $D/torture
+}
+
+# hang WHAT: report a hang and end the VM at once (rmmod or poweroff
+# would wait for what hangs: a flush that never completes holds the
+# torture's threads, and they hold the CPU hotplug lock).
+hang() {
+	not_ok "$1"
+	sed 's/^/# queues: /' $D/queues 2>/dev/null
+	dmesg | grep "tlbflush" | tail -n 20 | sed 's/^/# /'
+	echo "# $checks checks, $fail failed"
+	echo "TLBF-TESTBED: SCRIPT rc=1"
+	echo "TLBF-TESTBED: DONE rc=1"
+	# SysRq b resets at once (QEMU runs with -no-reboot: the VM ends).
+	echo b > /proc/sysrq-trigger 2>/dev/null
+	poweroff -f
+}
+
+# rmmod_watched: rmmod tlbflush, or report a hang after STALL seconds.
+rmmod_watched() {
+	rmmod tlbflush &
+	rpid=$!
+	waited=0
+	while [ -d /proc/$rpid ]; do
+		sleep 1
+		waited=$((waited + 1))
+		[ $waited -ge "${TORTURE_STALL:-180}" ] &&
+			hang "rmmod tlbflush hung for ${waited}s (cycle $i)"
+	done
+	wait $rpid
 }
 
 end_field() { # NAME: a key=value of the torture's end lines
@@ -150,7 +168,8 @@ expect_fail=0
 if [ "$SELFTEST" = 1 ]; then
 	expect_fail=1
 	torture_run "selftest model" torture_duration=1 torture_min_ops=50 \
-		torture_inject=model
+		torture_inject=model \
+		${TORTURE_STRATEGIES:+torture_strategies=$TORTURE_STRATEGIES}
 	grep -q "^End of test: FAILURE" $D/torture &&
 		dmesg | grep -q "torture: FAIL: worker 0 .*in the model"
 	check $? "torture: a corrupted model entry ends FAILURE"
@@ -175,7 +194,8 @@ while [ $i -lt "$CYCLES" ]; do
 	i=$((i + 1))
 	if [ $((i % 2)) = 0 ]; then
 		insmod "$TLBFLUSH_KO" torture=1 torture_duration=0 \
-			torture_min_ops=$((i % 7 * 10)) torture_stat_interval=0 ||
+			torture_min_ops=$((i % 7 * 10)) torture_stat_interval=0 \
+			${TORTURE_STRATEGIES:+torture_strategies=$TORTURE_STRATEGIES} ||
 			{ bad=$((bad + 1)); echo "# cycle $i: insmod failed"; continue; }
 	else
 		insmod "$TLBFLUSH_KO" ||
@@ -185,7 +205,7 @@ while [ $i -lt "$CYCLES" ]; do
 		"map 0x100000000 40" "unmap 0x100000000 40" \
 		"strategy broadcast" "map 0x200000000 3" "unmap 0x200000000 2" \
 		> $D/cmd || { bad=$((bad + 1)); echo "# cycle $i: cmd failed"; }
-	rmmod tlbflush || { bad=$((bad + 1)); echo "# cycle $i: rmmod failed"; break; }
+	rmmod_watched || { bad=$((bad + 1)); echo "# cycle $i: rmmod failed"; break; }
 done
 leaks=$(dmesg | grep -c "tlbflush: .*frames in use (leak)")
 failed_runs=$(dmesg | grep -c "torture: --- End of test: FAILURE")
