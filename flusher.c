@@ -14,7 +14,8 @@
  * holding one reference per target CPU; the last reference puts them
  * (tlbf_frame_put, which defers the return to the pool by an RCU grace
  * period). If the batch cannot be allocated, the dispatch makes every
- * target flush all and waits for it before putting the frames.
+ * target flush all and waits for it before putting the frames; that path
+ * and finish's orphans are in flusher_fallback.c.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -26,7 +27,6 @@
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
-#include <linux/workqueue.h>
 
 #include "flusher_internal.h"
 #include "tlbflush/flusher.h"
@@ -38,11 +38,6 @@
 #include "tlbflush/strategy.h"
 
 /* Frames and ops of flushers finished where they could not dispatch. */
-static DEFINE_RAW_SPINLOCK(tlbf_orphan_lock);
-static struct tlbf_frame *tlbf_orphan_frames;
-static bool tlbf_orphan_flush;
-static void tlbf_orphan_workfn(struct work_struct *work);
-static DECLARE_WORK(tlbf_orphan_work, tlbf_orphan_workfn);
 
 /**
  * tlbf_flusher_init() - make a flusher bound to this CPU (FL1)
@@ -195,28 +190,6 @@ EXPORT_SYMBOL_GPL(tlbf_flusher_issue_req);
 static bool tlbf_can_ipi(void)
 {
 	return !irqs_disabled() && in_task();
-}
-
-static void tlbf_flush_all_global_ipi(void *info)
-{
-	tlbf_tlb_flush_all(true);
-	tlbf_stat_inc(TLBF_STAT_FULL_FLUSHES);
-}
-
-/*
- * No memory for a frame batch: every target (and this CPU) flushes all,
- * global entries too, and is waited for; then the frames are safe to put
- * whatever the strategy would have done.
- */
-static void tlbf_dispatch_fallback(struct tlbf_dispatch *d,
-				   struct tlbf_frame *frames)
-{
-	tlbf_stat_inc(TLBF_STAT_FRAMES_SYNC_FALLBACK);
-	smp_call_function_many(d->remote, tlbf_flush_all_global_ipi, NULL,
-			       true);
-	if (d->local)
-		tlbf_flush_all_global_ipi(NULL);
-	tlbf_put_frames(frames);
 }
 
 /*
@@ -398,23 +371,12 @@ EXPORT_SYMBOL_GPL(tlbf_flusher_sync);
  */
 void tlbf_flusher_finish(struct tlbf_flusher *fl)
 {
-	unsigned long flags;
-	struct tlbf_frame *f;
-
 	tlbf_flusher_check_cpu(fl);
 	if (!tlbf_ops_empty(&fl->ops) || fl->frames) {
 		if (tlbf_flusher_dispatch(fl)) {
 			/* Reported by dispatch; defer a global flush. */
-			raw_spin_lock_irqsave(&tlbf_orphan_lock, flags);
-			while (fl->frames) {
-				f = fl->frames;
-				fl->frames = f->next;
-				f->next = tlbf_orphan_frames;
-				tlbf_orphan_frames = f;
-			}
-			tlbf_orphan_flush = true;
-			raw_spin_unlock_irqrestore(&tlbf_orphan_lock, flags);
-			schedule_work(&tlbf_orphan_work);
+			tlbf_flusher_orphan(fl->frames);
+			fl->frames = NULL;
 		}
 	}
 	kfree(fl->ipi_mask);
@@ -423,27 +385,3 @@ void tlbf_flusher_finish(struct tlbf_flusher *fl)
 	fl->pending = NULL;
 }
 EXPORT_SYMBOL_GPL(tlbf_flusher_finish);
-
-/* Flush all on every online CPU, then put the orphaned frames. */
-static void tlbf_orphan_workfn(struct work_struct *work)
-{
-	struct tlbf_frame *frames;
-	bool flush;
-
-	raw_spin_lock_irq(&tlbf_orphan_lock);
-	frames = tlbf_orphan_frames;
-	flush = tlbf_orphan_flush;
-	tlbf_orphan_frames = NULL;
-	tlbf_orphan_flush = false;
-	raw_spin_unlock_irq(&tlbf_orphan_lock);
-	if (!flush && !frames)
-		return;
-	on_each_cpu(tlbf_flush_all_global_ipi, NULL, 1);
-	tlbf_put_frames(frames);
-}
-
-/* Wait for the orphan work (module exit, quiesce). */
-void tlbf_flusher_flush_orphans(void)
-{
-	flush_work(&tlbf_orphan_work);
-}

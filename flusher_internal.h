@@ -74,5 +74,9 @@ void tlbf_wait_mask(const struct cpumask *mask);
 void tlbf_wait_pending(const struct cpumask *pending);
 bool tlbf_flusher_check_cpu(struct tlbf_flusher *fl);
 void tlbf_flusher_flush_orphans(void);
+/* flusher_fallback.c: the degraded paths of dispatch and finish. */
+struct tlbf_dispatch;
+void tlbf_dispatch_fallback(struct tlbf_dispatch *d, struct tlbf_frame *frames);
+void tlbf_flusher_orphan(struct tlbf_frame *frames);
 
 #endif /* _TLBFLUSH_FLUSHER_INTERNAL_H */
