@@ -1,102 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit suite tlbflush_pgmapper: the mapper (M1-M3) and its flush requests
- * (M4, M5), plus randomized differential cases against the reference
- * model (tests/common/mapper_model.h). One source for two builds: the
- * kernel's KUnit (tlbflush_kunit.ko) and the host tests
- * (tests/host/test_pgmapper.c, with the user-space KUnit of
- * tests/host/shim/kunit/test.h, under ASan and UBSan). Lines only the host
- * shim can run (it counts every invlpg and RCU callback) sit under
- * #ifndef __KERNEL__. The exit hook checks, after the deferred releases
- * drained, that every case gave back the frames it took.
+ * KUnit suite tlbflush_pgmapper: the mapper (M1-M3), plus randomized
+ * differential cases against the reference model
+ * (tests/common/mapper_model.h). One source for two builds: the kernel's
+ * KUnit (tlbflush_kunit.ko) and the host tests (tests/host/test_pgmapper.c,
+ * with the user-space KUnit of tests/host/shim/kunit/test.h, under ASan
+ * and UBSan). Lines only the host shim can run (it counts every invlpg and
+ * RCU callback) sit under #ifndef __KERNEL__. The fixture (kunit/
+ * mapper_fx.h) checks that every case gave back the frames it took. The
+ * flush requests (M4, M5) have their own suite, kunit/flush_req_test.c.
  */
-#include <kunit/test.h>
-#include <linux/err.h>
-#include <linux/slab.h>
-
-#include "tlbflush/pgmapper.h"
-#include "tlbflush/ptable.h"
-#include "tlbflush/stats.h"
+#include "mapper_fx.h"
 #include "../tests/common/mapper_model.h"
-
-#define VA_2M	0x40000000UL		/* 1 GiB: 2 MiB aligned */
-#define KVA	0xffffc90000000000UL	/* upper half */
-#define FLAGS	(TLBF_PTE_RW | TLBF_PTE_NX)
-
-struct mapper_fx {
-	unsigned long in_use_before;
-	struct tlbf_pool *pool;
-	struct tlbf_mapper *m;
-};
-
-static int mapper_init(struct kunit *test)
-{
-	struct mapper_fx *fx = kunit_kzalloc(test, sizeof(*fx), GFP_KERNEL);
-
-	if (!fx)
-		return -ENOMEM;
-	tlbf_pool_quiesce();
-	fx->in_use_before = tlbf_frames_in_use_total();
-	test->priv = fx;
-	return 0;
-}
-
-/* Destroy the case's mapper and pool, if any (deferred frames drained). */
-static void mapper_put(struct mapper_fx *fx)
-{
-	tlbf_mapper_destroy(fx->m);
-	fx->m = NULL;
-	tlbf_pool_quiesce();
-	tlbf_pool_destroy(fx->pool);
-	fx->pool = NULL;
-}
-
-static void mapper_exit(struct kunit *test)
-{
-	struct mapper_fx *fx = test->priv;
-
-	mapper_put(fx);
-	KUNIT_EXPECT_EQ_MSG(test, tlbf_frames_in_use_total(), fx->in_use_before,
-			    "frames in use not returned by the case");
-	WRITE_ONCE(tlbf_warn_on_misuse, true);
-}
-
-/* A pool of @frames and a mapper on it (replacing the case's earlier ones). */
-static struct tlbf_mapper *setup(struct kunit *test, unsigned long frames)
-{
-	struct mapper_fx *fx = test->priv;
-
-	mapper_put(fx);
-	fx->pool = tlbf_pool_create(frames);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(fx->pool));
-	fx->m = tlbf_mapper_create(fx->pool);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(fx->m));
-	return fx->m;
-}
-
-/* Destroy the mapper (its frames go back deferred); the pool stays. */
-static void done(struct kunit *test)
-{
-	struct mapper_fx *fx = test->priv;
-
-	tlbf_mapper_destroy(fx->m);
-	fx->m = NULL;
-}
-
-static struct tlbf_pool *pool_of(struct kunit *test)
-{
-	return ((struct mapper_fx *)test->priv)->pool;
-}
-
-static unsigned long n_state(struct kunit *test, enum tlbf_frame_state s)
-{
-	return tlbf_pool_frames_in_state(pool_of(test), s);
-}
-
-static u64 stat(enum tlbf_stat s)
-{
-	return tlbf_stat_sum(s);
-}
 
 static void create_destroy(struct kunit *test)
 {
@@ -484,176 +399,6 @@ static void range_ops_one_request(struct kunit *test)
 	done(test);
 }
 
-/* M4: flush_local performs the request on this CPU (counted). */
-static void flush_local_performs(struct kunit *test)
-{
-	TLBF_FLUSH_REQ(req);
-	struct tlbf_mapper *m = setup(test, 128);
-	u64 pages, fulls, locals;
-
-	KUNIT_ASSERT_EQ(test, tlbf_mapper_map_range(m, 0x10000, 40, FLAGS), 0);
-	pages = stat(TLBF_STAT_PAGES_INVALIDATED);
-	fulls = stat(TLBF_STAT_FULL_FLUSHES);
-	locals = stat(TLBF_STAT_LOCAL_FLUSHES);
-#ifndef __KERNEL__
-	shim_flush_page_calls = 0;
-	shim_flush_all_calls = 0;
-#endif
-	/* PAGE: one invlpg of that page */
-	KUNIT_ASSERT_EQ(test, tlbf_mapper_protect(m, 0x12000, FLAGS, &req), 0);
-	tlbf_req_flush_local(&req);
-	KUNIT_EXPECT_FALSE(test, tlbf_req_live(&req));
-	KUNIT_EXPECT_EQ(test, stat(TLBF_STAT_PAGES_INVALIDATED), pages + 1);
-#ifndef __KERNEL__
-	KUNIT_EXPECT_EQ(test, shim_flush_page_calls, 1UL);
-	KUNIT_EXPECT_EQ(test, shim_flush_log[0], 0x12000UL);
-#endif
-	/* RANGE of 32: 32 invlpg of exactly those pages */
-	KUNIT_ASSERT_EQ(test, tlbf_mapper_protect_range(m, 0x10000, 32, FLAGS, &req), 0);
-	tlbf_req_flush_local(&req);
-	KUNIT_EXPECT_EQ(test, stat(TLBF_STAT_PAGES_INVALIDATED), pages + 33);
-	KUNIT_EXPECT_EQ(test, stat(TLBF_STAT_FULL_FLUSHES), fulls);
-#ifndef __KERNEL__
-	KUNIT_EXPECT_EQ(test, shim_flush_page_calls, 33UL);
-	KUNIT_EXPECT_EQ(test, shim_flush_log[32 % SHIM_FLUSH_LOG],
-			0x10000 + 31 * PAGE_SIZE);
-	KUNIT_EXPECT_EQ(test, shim_flush_all_calls, 0UL);
-#endif
-	/* RANGE of 33: one full flush instead */
-	KUNIT_ASSERT_EQ(test, tlbf_mapper_protect_range(m, 0x10000, 33, FLAGS, &req), 0);
-	tlbf_req_flush_local(&req);
-	KUNIT_EXPECT_EQ(test, stat(TLBF_STAT_PAGES_INVALIDATED), pages + 33);
-	KUNIT_EXPECT_EQ(test, stat(TLBF_STAT_FULL_FLUSHES), fulls + 1);
-	KUNIT_EXPECT_EQ(test, stat(TLBF_STAT_LOCAL_FLUSHES), locals + 3);
-#ifndef __KERNEL__
-	KUNIT_EXPECT_EQ(test, shim_flush_page_calls, 33UL);
-	KUNIT_EXPECT_EQ(test, shim_flush_all_calls, 1UL);
-#endif
-	/* frames are put: PENDING until the grace period, then FREE */
-	KUNIT_ASSERT_EQ(test, tlbf_mapper_unmap_range(m, 0x10000, 40, true, &req), 0);
-	KUNIT_EXPECT_EQ(test, n_state(test, TLBF_FRAME_PENDING), 43UL);
-	tlbf_req_flush_local(&req);
-#ifndef __KERNEL__
-	KUNIT_EXPECT_EQ(test, shim_rcu_queued(), 43UL);
-#endif
-	tlbf_pool_quiesce();
-	KUNIT_EXPECT_EQ(test, tlbf_pool_frames_in_use(pool_of(test)), 1UL);
-	/* an empty request is a no-op */
-	pages = stat(TLBF_STAT_PAGES_INVALIDATED);
-	locals = stat(TLBF_STAT_LOCAL_FLUSHES);
-	tlbf_req_flush_local(&req);
-	tlbf_req_ignore(&req);
-	KUNIT_EXPECT_EQ(test, stat(TLBF_STAT_PAGES_INVALIDATED), pages);
-	KUNIT_EXPECT_EQ(test, stat(TLBF_STAT_LOCAL_FLUSHES), locals);
-	done(test);
-}
-
-/* M5: a flush-all request consumes page requests and their frames. */
-static void merge_all_consumes(struct kunit *test)
-{
-	TLBF_FLUSH_REQ(all);
-	TLBF_FLUSH_REQ(a);
-	TLBF_FLUSH_REQ(b);
-	struct tlbf_mapper *m = setup(test, 16);
-	u64 pages, fulls;
-
-	KUNIT_ASSERT_EQ(test, tlbf_mapper_map(m, 0x1000, FLAGS), 0);
-	KUNIT_ASSERT_EQ(test, tlbf_mapper_map(m, 0x5000, FLAGS), 0);
-	KUNIT_ASSERT_EQ(test, tlbf_mapper_unmap(m, 0x1000, false, &a), 0);
-	KUNIT_ASSERT_EQ(test, tlbf_mapper_unmap(m, 0x5000, true, &b), 0);
-	KUNIT_EXPECT_EQ(test, tlbf_model_req_frames(&b), 4UL);
-	tlbf_req_merge_all(&all, &a);
-	KUNIT_EXPECT_EQ(test, all.kind, TLBF_REQ_ALL);
-	KUNIT_EXPECT_FALSE(test, tlbf_req_live(&a));
-	tlbf_req_merge_all(&all, &b);
-	KUNIT_EXPECT_FALSE(test, tlbf_req_live(&b));
-	KUNIT_EXPECT_EQ(test, all.kind, TLBF_REQ_ALL);
-	KUNIT_EXPECT_EQ(test, tlbf_model_req_frames(&all), 5UL);
-	tlbf_req_merge_all(&all, &all);	/* self: stays ALL, frames kept */
-	KUNIT_EXPECT_EQ(test, tlbf_model_req_frames(&all), 5UL);
-	pages = stat(TLBF_STAT_PAGES_INVALIDATED);
-	fulls = stat(TLBF_STAT_FULL_FLUSHES);
-#ifndef __KERNEL__
-	shim_flush_all_global_calls = 0;
-#endif
-	tlbf_req_flush_local(&all);
-	KUNIT_EXPECT_EQ(test, stat(TLBF_STAT_PAGES_INVALIDATED), pages);
-	KUNIT_EXPECT_EQ(test, stat(TLBF_STAT_FULL_FLUSHES), fulls + 1);
-#ifndef __KERNEL__
-	/* FL5: "all" names no page, so global entries go too. */
-	KUNIT_EXPECT_EQ(test, shim_flush_all_global_calls, 1UL);
-#endif
-	tlbf_pool_quiesce();
-	KUNIT_EXPECT_EQ(test, tlbf_pool_frames_in_use(pool_of(test)), 1UL);
-	done(test);
-}
-
-/* M4: a live request leaving scope is counted, reported, then handled. */
-static void unconsumed_request_detected(struct kunit *test)
-{
-	u64 unc = stat(TLBF_STAT_FLUSH_REQUESTS_UNCONSUMED);
-	struct tlbf_mapper *m = setup(test, 8);
-	u64 pages;
-
-	KUNIT_ASSERT_EQ(test, tlbf_mapper_map(m, 0x1000, FLAGS), 0);
-	WRITE_ONCE(tlbf_warn_on_misuse, false);
-	pages = stat(TLBF_STAT_PAGES_INVALIDATED);
-	{
-		TLBF_FLUSH_REQ(req);
-
-		KUNIT_ASSERT_EQ(test, tlbf_mapper_unmap(m, 0x1000, true, &req), 0);
-		/* dropped here without flush/ignore/hand-over */
-	}
-	KUNIT_EXPECT_EQ(test, stat(TLBF_STAT_FLUSH_REQUESTS_UNCONSUMED), unc + 1);
-	/* conservative: flushed locally */
-	KUNIT_EXPECT_EQ(test, stat(TLBF_STAT_PAGES_INVALIDATED), pages + 1);
-	tlbf_pool_quiesce();
-	/* frames not leaked */
-	KUNIT_EXPECT_EQ(test, tlbf_pool_frames_in_use(pool_of(test)), 1UL);
-	/* consumed requests are not reported */
-	{
-		TLBF_FLUSH_REQ(req);
-
-		KUNIT_ASSERT_EQ(test, tlbf_mapper_map(m, 0x1000, FLAGS), 0);
-		KUNIT_ASSERT_EQ(test, tlbf_mapper_unmap(m, 0x1000, true, &req), 0);
-		tlbf_req_ignore(&req);
-	}
-	{
-		TLBF_FLUSH_REQ(req);	/* never filled */
-	}
-	KUNIT_EXPECT_EQ(test, stat(TLBF_STAT_FLUSH_REQUESTS_UNCONSUMED), unc + 1);
-	done(test);
-}
-
-static void consume_hands_over(struct kunit *test)
-{
-	TLBF_FLUSH_REQ(req);
-	struct tlbf_mapper *m;
-	struct tlbf_frame *list, *f;
-	u64 unc = stat(TLBF_STAT_FLUSH_REQUESTS_UNCONSUMED);
-
-	m = setup(test, 8);
-	KUNIT_ASSERT_EQ(test, tlbf_mapper_map(m, 0x1000, FLAGS), 0);
-	KUNIT_ASSERT_EQ(test, tlbf_mapper_unmap(m, 0x1000, true, &req), 0);
-	list = req.frames;
-	tlbf_req_consume(&req);
-	KUNIT_ASSERT_TRUE(test, !tlbf_req_live(&req));
-	KUNIT_ASSERT_EQ(test, tlbf_pool_frames_in_state(pool_of(test), TLBF_FRAME_PENDING), 4);
-	/* one more holder per "target CPU", each puts after its flush */
-	for (f = list; f; f = f->next)
-		tlbf_frame_get(f);
-	while (list) {
-		f = list;
-		list = f->next;
-		tlbf_frame_put(f);
-		tlbf_frame_put(f);
-	}
-	tlbf_pool_quiesce();
-	KUNIT_ASSERT_EQ(test, tlbf_pool_frames_in_use(pool_of(test)), 1);
-	KUNIT_ASSERT_EQ(test, stat(TLBF_STAT_FLUSH_REQUESTS_UNCONSUMED), unc);
-	done(test);
-}
-
 /* M1: destroy gives every frame back (deferred), phys pages untouched. */
 static void destroy_releases_everything(struct kunit *test)
 {
@@ -769,10 +514,6 @@ static struct kunit_case tlbf_pgmapper_cases[] = {
 	KUNIT_CASE(unmap_defers_frame),
 	KUNIT_CASE(unmap_parents_only_empty),
 	KUNIT_CASE(range_ops_one_request),
-	KUNIT_CASE(flush_local_performs),
-	KUNIT_CASE(merge_all_consumes),
-	KUNIT_CASE(unconsumed_request_detected),
-	KUNIT_CASE(consume_hands_over),
 	KUNIT_CASE(destroy_releases_everything),
 	KUNIT_CASE(flag_helpers),
 	KUNIT_CASE_SLOW(differential_small_pool),
