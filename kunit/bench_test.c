@@ -527,11 +527,11 @@ static struct kunit_case tlbf_bench_cases[] = {
 	KUNIT_CASE(bench_summarize),
 	KUNIT_CASE_SLOW(bench_ipi),
 	KUNIT_CASE_SLOW(bench_native),
-	KUNIT_CASE(bench_flusher_sync),
-	KUNIT_CASE(bench_flusher_async),
-	KUNIT_CASE(bench_broadcast),
-	KUNIT_CASE(bench_batched),
-	KUNIT_CASE(bench_interleaved_attribution),
+	KUNIT_CASE_SLOW(bench_flusher_sync),
+	KUNIT_CASE_SLOW(bench_flusher_async),
+	KUNIT_CASE_SLOW(bench_broadcast),
+	KUNIT_CASE_SLOW(bench_batched),
+	KUNIT_CASE_SLOW(bench_interleaved_attribution),
 	{}
 };
 

@@ -262,10 +262,10 @@ static struct kunit_case tlbf_oracle_cases[] = {
 	KUNIT_CASE(tlbf_oracle_sees_early_ack),
 	KUNIT_CASE(tlbf_oracle_sees_early_release),
 	KUNIT_CASE(tlbf_oracle_sees_threshold_off_by_one),
-	KUNIT_CASE(tlbf_oracle_sees_drop_target),
-	KUNIT_CASE(tlbf_oracle_sees_store_after_protect),
-	KUNIT_CASE(tlbf_oracle_sees_read_after_unmap),
-	KUNIT_CASE(tlbf_oracle_sees_all_keeps_global),
+	KUNIT_CASE_SLOW(tlbf_oracle_sees_drop_target),
+	KUNIT_CASE_SLOW(tlbf_oracle_sees_store_after_protect),
+	KUNIT_CASE_SLOW(tlbf_oracle_sees_read_after_unmap),
+	KUNIT_CASE_SLOW(tlbf_oracle_sees_all_keeps_global),
 	KUNIT_CASE_SLOW(tlbf_oracle_sees_skip_offline_drain),
 	{}
 };
