@@ -10,10 +10,21 @@ complete and every case passed.
 
 Every "ok" rests on positive evidence (ARCHITECTURE.md T2): a marker or a
 count that shows the thing happened, never only the absence of a failure
-marker. "modules loaded" needs tlbflush's own "tlbflush: loaded" line (and,
-in kunit mode, KTAP from a suite of module tlbflush_kunit) after /init
-started; "modules unloaded" needs a "tlbflush: unloaded" line after the last
-"tlbflush: loaded" one.
+marker.
+- "VM booted and ran /init": the init script's BOOTED marker.
+- "VM finished": its DONE marker, and no timeout marker.
+- "modules loaded": the init script's "INSMOD OK" marker for each module it
+  inserts (insmod returned 0) and tlbflush's own "tlbflush: loaded" line
+  after /init started; in kunit and scale mode also KTAP from a suite of
+  module tlbflush_kunit.
+- "modules unloaded": a "tlbflush: unloaded" line after the last "tlbflush:
+  loaded" one, the init script's "MODULES AT END n=0" (no tlbflush module
+  left in /proc/modules at the end), and in kunit mode its "RMMOD OK"
+  marker for both modules.
+- "no kernel splat": no splat in a log that is complete (the DONE marker is
+  there): a log cut short may have lost the splat that ended it.
+- "KTAP complete": results from module tlbflush_kunit, every plan met.
+- "scenario script exited 0": the SCRIPT rc=0 marker.
 
 Output: TAP-style lines "ok - what" / "not ok - what" (one per KUnit case
 and one per harness check), which tools/check counts, then a verdict line.
@@ -69,6 +80,7 @@ SUBTEST = re.compile(r"^\s*# Subtest: (\S+)")
 MOD_LOADED = re.compile(r"^tlbflush: loaded$")
 MOD_UNLOADED = re.compile(r"^tlbflush: unloaded$")
 KUNIT_MOD_SUITE = re.compile(r"^\s*# module: tlbflush_kunit$")
+MODULES_AT_END = re.compile(r"^" + MARK + r"MODULES AT END n=(\d+)$")
 FILE_BEGIN = re.compile(r"^===TLBF-FILE-BEGIN (\S+)===$")
 FILE_END = re.compile(r"^===TLBF-FILE-END (\S+)===$")
 
@@ -270,7 +282,7 @@ def extract_files(lines, outdir):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--mode", choices=["kunit", "run"], required=True)
+    ap.add_argument("--mode", choices=["kunit", "run", "scale"], required=True)
     ap.add_argument("--tap", help="write the extracted KTAP here (kunit mode)")
     ap.add_argument("--kunit-py", help="the kernel's tools/testing/kunit/kunit.py")
     ap.add_argument("--extract", help="write files the script printed here (run mode)")
@@ -290,6 +302,13 @@ def main():
     v.check(bool(done) and not timeout,
             f"{label}: VM finished (DONE marker, no timeout)")
 
+    kunit = args.mode in ("kunit", "scale")
+    script = args.mode in ("run", "scale")
+    rest = after_init(lines)
+    insmod_ok = {l[len(MARK + "INSMOD OK "):].strip()
+                 for l in rest if l.startswith(MARK + "INSMOD OK ")}
+    rmmod_ok = {l[len(MARK + "RMMOD OK "):].strip()
+                for l in rest if l.startswith(MARK + "RMMOD OK ")}
     insmod_fail = [l for l in lines if l.startswith(MARK + "INSMOD FAILED")]
     load_err = [l for l in lines if LOAD_ERRORS.search(l)]
     for l in insmod_fail + load_err:
@@ -297,11 +316,16 @@ def main():
     events = module_events(lines)
     loads, unloads = events.count("loaded"), events.count("unloaded")
     print(f"# tlbflush: {loads} 'loaded' and {unloads} 'unloaded' lines after /init started")
-    loaded = loads > 0
-    if args.mode == "kunit":
+    want = ["tlbflush.ko"] + (["tlbflush_kunit.ko"] if kunit else [])
+    missing = [m for m in want if m not in insmod_ok]
+    if missing:
+        print(f"# no 'INSMOD OK' marker for {', '.join(missing)}")
+    loaded = loads > 0 and not missing
+    kunit_ran = False
+    if kunit:
         # The init script inserts tlbflush_kunit after tlbflush; its suites
         # run at load, and KUnit names the module of each.
-        kunit_ran = any(KUNIT_MOD_SUITE.match(l) for l in after_init(lines))
+        kunit_ran = any(KUNIT_MOD_SUITE.match(l) for l in rest)
         if not kunit_ran:
             print("# no KTAP from a suite of module tlbflush_kunit")
         loaded = loaded and kunit_ran
@@ -313,15 +337,32 @@ def main():
     rmmod_fail = [l for l in lines if l.startswith(MARK + "RMMOD FAILED")]
     for l in rmmod_fail:
         print(f"# {l}")
-    unloaded = loads > 0 and events[-1] == "unloaded"
+    at_end = [int(m.group(1)) for m in map(MODULES_AT_END.match, rest) if m]
+    if not at_end:
+        print("# no 'MODULES AT END' marker")
+    elif at_end[-1]:
+        print(f"# {at_end[-1]} tlbflush module(s) still loaded at the end")
+    unloaded = (loads > 0 and events[-1] == "unloaded" and bool(at_end)
+                and at_end[-1] == 0)
+    # The init script removes what it inserted (in run and scale mode the
+    # script may remove tlbflush itself: MODULES AT END shows it is gone).
+    need = {"kunit": ["tlbflush_kunit", "tlbflush"],
+            "scale": ["tlbflush_kunit"], "run": []}[args.mode]
+    gone = [m for m in need if m not in rmmod_ok]
+    if gone:
+        print(f"# no 'RMMOD OK' marker for {', '.join(gone)}")
+    unloaded = unloaded and not gone
     v.check(unloaded and not rmmod_fail, f"{label}: modules unloaded")
 
     splats = find_splats(lines)
     for n, kind, line in splats[:20]:
         print(f"# line {n}: {kind}: {line}")
-    v.check(not splats, f"{label}: no kernel splat in the log")
+    if not done:
+        print("# the log has no DONE marker: it may have lost a splat")
+    v.check(not splats and bool(done),
+            f"{label}: no kernel splat in the log (complete to DONE)")
 
-    if args.mode == "kunit":
+    if kunit:
         ktap = extract_ktap(lines)
         if args.tap:
             with open(args.tap, "w") as f:
@@ -334,7 +375,7 @@ def main():
                 v.check(ok, f"kunit: {name}")
         for name, plan, seen in broken:
             print(f"# suite {name}: planned {plan} results, saw {seen}")
-        v.check(bool(leaves) and not broken,
+        v.check(bool(leaves) and not broken and kunit_ran,
                 f"{label}: KTAP complete ({len(leaves)} cases, plans met)")
         if args.kunit_py and os.path.exists(args.kunit_py) and args.tap:
             r = subprocess.run([sys.executable, args.kunit_py, "parse", args.tap],
@@ -342,9 +383,9 @@ def main():
             for l in (r.stdout + r.stderr).splitlines():
                 print(f"# kunit.py: {l}")
             v.check(r.returncode == 0, f"{label}: kunit.py parse reports success")
-    else:
-        script = [l for l in lines if l.startswith(MARK + "SCRIPT rc=")]
-        rc = int(script[-1].split("=", 1)[1]) if script else None
+    if script:
+        marks = [l for l in lines if l.startswith(MARK + "SCRIPT rc=")]
+        rc = int(marks[-1].split("=", 1)[1]) if marks else None
         v.check(rc == 0, f"{label}: scenario script exited 0 (rc={rc})")
         if args.extract:
             os.makedirs(args.extract, exist_ok=True)
