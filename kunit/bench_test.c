@@ -4,11 +4,16 @@
  * it reports. Each mode runs for a few iterations and the test checks,
  * through counters the mode cannot fake, what happened on the CPUs:
  *
- * - flusher modes: the tlbflush counters (pages invalidated, full flushes,
- *   IPIs sent and received, dispatches, syncs...) moved exactly as a model
- *   of the mode predicts from the page count, the target set, the number of
- *   online CPUs and the flush-all threshold; both the per-mode deltas the
- *   bench reports and the test's own snapshot around the whole run;
+ * - flusher-NAME, one KUnit parameter per registered strategy (a strategy
+ *   of another module included), and batched: the tlbflush counters
+ *   (pages invalidated, full flushes, IPIs sent and received, lazy
+ *   flushes, dispatches, syncs...) moved exactly as tlbf_bench_expect()
+ *   predicts from what the strategy declares (threshold, TLBF_STRAT_F_*),
+ *   the page count, the target set and the online CPUs: the per-mode
+ *   deltas the bench reports, its own model=ok verdict, and the test's
+ *   snapshot around the whole run. The model itself is checked on
+ *   hand-computed cases, and must object to a strategy that lies about
+ *   itself (bench_model_fires);
  * - ipi: a kprobe on the bench's handler counts its runs on each CPU;
  * - native: kprobes on the kernel's IPI callbacks of flush_tlb_kernel_range
  *   (do_kernel_range_flush, filtered on the bench's address range, and
@@ -30,56 +35,12 @@
 #include "tlbflush/bench.h"
 #include "tlbflush/flusher.h"
 #include "tlbflush/stats.h"
+#include "tlbflush/strategy.h"
 
 #define ITERS	10
 #define WARMUP	2
 
-/* ---------------------------------------------------------- the model */
-
-/* What one sample of a flusher mode must add to the counters. */
-static void expect_flusher(enum tlbf_bench_mode m, unsigned int pages,
-			   enum tlbf_bench_targets t, u64 *e)
-{
-	unsigned int online = num_online_cpus();
-	unsigned int thr = READ_ONCE(tlbf_flush_all_threshold);
-	unsigned int remote = t == TLBF_BENCH_T_ONE ? 1 : online - 1;
-	unsigned int local = t == TLBF_BENCH_T_ALL;
-	bool all;
-
-	memset(e, 0, sizeof(u64) * TLBF_NR_STATS);
-	e[TLBF_STAT_DISPATCHES] = 1;
-	e[TLBF_STAT_SYNCS] = 1;
-	e[TLBF_STAT_LOCAL_FLUSHES] = local;
-
-	if (m == TLBF_BENCH_BATCHED) {
-		/* K single-page ops; at the threshold the stack flushes all. */
-		e[TLBF_STAT_OPS_ISSUED_SINGLE] = pages;
-		all = pages >= thr;	/* FL6: pending + new >= threshold */
-		e[TLBF_STAT_OPS_MERGED_TO_ALL] = all;
-	} else {
-		/* One op: tlbf_op_range() is "all" from the threshold up. */
-		all = pages >= thr;
-		if (all)
-			e[TLBF_STAT_OPS_ISSUED_ALL] = 1;
-		else if (pages == 1)
-			e[TLBF_STAT_OPS_ISSUED_SINGLE] = 1;
-		else
-			e[TLBF_STAT_OPS_ISSUED_RANGE] = 1;
-	}
-
-	if (m == TLBF_BENCH_BROADCAST) {
-		/* Every other online CPU flushes all; this one its ops. */
-		remote = online - 1;
-		e[TLBF_STAT_FULL_FLUSHES] = remote + (all ? local : 0);
-		e[TLBF_STAT_PAGES_INVALIDATED] = all ? 0 : (u64)pages * local;
-	} else {
-		e[TLBF_STAT_FULL_FLUSHES] = all ? remote + local : 0;
-		e[TLBF_STAT_PAGES_INVALIDATED] =
-			all ? 0 : (u64)pages * (remote + local);
-	}
-	e[TLBF_STAT_IPIS_SENT] = remote;
-	e[TLBF_STAT_IPIS_RECEIVED] = remote;
-}
+/* ------------------------------------------------------------ helpers */
 
 static void snapshot(u64 *v)
 {
@@ -105,14 +66,13 @@ static void check_summary(struct kunit *test,
 	KUNIT_EXPECT_GT(test, s->max, 0ULL);
 }
 
-static struct tlbf_bench_result *run(struct kunit *test, unsigned long modes,
+static struct tlbf_bench_result *run(struct kunit *test, const char *modes,
 				     unsigned int pages,
 				     enum tlbf_bench_targets t,
 				     unsigned int warmup, u64 *before,
 				     u64 *after)
 {
 	struct tlbf_bench_params p = {
-		.modes = modes,
 		.pages = pages,
 		.targets = t,
 		.iters = ITERS,
@@ -122,6 +82,7 @@ static struct tlbf_bench_result *run(struct kunit *test, unsigned long modes,
 	struct tlbf_bench_result *r;
 	int ret;
 
+	strscpy(p.modes, modes, sizeof(p.modes));
 	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, r);
 	/* No flush of an earlier test may still be in flight. */
@@ -129,85 +90,238 @@ static struct tlbf_bench_result *run(struct kunit *test, unsigned long modes,
 	snapshot(before);
 	ret = tlbf_bench_run(&p, r);
 	snapshot(after);
-	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "pages=%u targets=%s", pages,
-			    tlbf_bench_target_names[t]);
+	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "modes=%s pages=%u targets=%s",
+			    modes, pages, tlbf_bench_target_names[t]);
 	return r;
 }
 
+static const struct tlbf_bench_mode_result *
+find_mode(struct kunit *test, const struct tlbf_bench_result *r,
+	  const char *name)
+{
+	const struct tlbf_bench_mode_result *mr = tlbf_bench_find(r, name);
+
+	KUNIT_ASSERT_NOT_NULL_MSG(test, mr, "no mode %s in the run", name);
+	KUNIT_ASSERT_TRUE_MSG(test, mr->available, "%s: %s", name,
+			      mr->reason);
+	return mr;
+}
+
+/* The model's counters of one sample of @s at @pages pages and @t. */
+static void expect(const struct tlbf_strategy *s, bool batched,
+		   unsigned int pages, enum tlbf_bench_targets t, u64 *e)
+{
+	unsigned int online = num_online_cpus();
+
+	tlbf_bench_expect(s, batched, pages,
+			  t == TLBF_BENCH_T_ONE ? 1 : online - 1,
+			  t == TLBF_BENCH_T_ALL, online, e);
+}
+
 /*
- * Run flusher mode @m alone and hold it to the model: the bench's per-mode
- * deltas for the measured iterations, and the whole run (warm-up included)
- * as seen by the test itself.
+ * Run mode @name (strategy @s) alone and hold its counters to the model:
+ * the bench's per-mode deltas for the measured iterations, its own verdict,
+ * and the whole run (warm-up included) as seen by the test itself.
  */
-static void check_flusher_mode(struct kunit *test, enum tlbf_bench_mode m,
+static void check_flusher_mode(struct kunit *test, const char *name,
+			       const struct tlbf_strategy *s, bool batched,
 			       unsigned int pages, enum tlbf_bench_targets t)
 {
 	u64 before[TLBF_NR_STATS], after[TLBF_NR_STATS], e[TLBF_NR_STATS];
 	const struct tlbf_bench_mode_result *mr;
 	struct tlbf_bench_result *r;
-	unsigned int online = num_online_cpus();
 	int i;
 
-	if (online < 2)
-		kunit_skip(test, "needs 2 online CPUs");
-	r = run(test, BIT(m), pages, t, WARMUP, before, after);
-	mr = &r->mode[m];
-	KUNIT_ASSERT_TRUE(test, mr->available);
+	r = run(test, name, pages, t, WARMUP, before, after);
+	mr = find_mode(test, r, name);
 	check_summary(test, mr, ITERS);
-	expect_flusher(m, pages, t, e);
+	expect(s, batched, pages, t, e);
 	for (i = 0; i < TLBF_NR_STATS; i++) {
 		KUNIT_EXPECT_EQ_MSG(test, mr->stat_delta[i], e[i] * ITERS,
-				    "%s %s pages=%u targets=%s: per-mode %s",
-				    tlbf_bench_mode_names[m], "measured", pages,
-				    tlbf_bench_target_names[t],
+				    "%s pages=%u targets=%s: per-mode %s",
+				    name, pages, tlbf_bench_target_names[t],
+				    tlbf_stat_names[i]);
+		KUNIT_EXPECT_EQ_MSG(test, mr->expect[i], e[i] * ITERS,
+				    "%s: the bench's model of %s", name,
 				    tlbf_stat_names[i]);
 		KUNIT_EXPECT_EQ_MSG(test, after[i] - before[i],
 				    e[i] * (ITERS + WARMUP),
 				    "%s pages=%u targets=%s: whole run %s",
-				    tlbf_bench_mode_names[m], pages,
-				    tlbf_bench_target_names[t],
+				    name, pages, tlbf_bench_target_names[t],
 				    tlbf_stat_names[i]);
 	}
+	KUNIT_EXPECT_TRUE_MSG(test, mr->model_ok, "%s: model differs at %s",
+			      name, mr->model_diff);
+	/* The CPUs reached (IPI or tick) are the remote CPUs reported. */
 	KUNIT_EXPECT_EQ(test, mr->remote_samples,
-			e[TLBF_STAT_IPIS_SENT] * ITERS);
+			(e[TLBF_STAT_IPIS_SENT] + e[TLBF_STAT_LAZY_FLUSHES]) *
+			ITERS);
 	KUNIT_EXPECT_EQ(test, mr->ipi_handler_runs, 0ULL);
 	KUNIT_EXPECT_EQ(test, mr->native_calls, 0ULL);
 }
 
+/* ------------------------------------------------------------ the model */
+
+/*
+ * The model from declared properties only: strategies that are never
+ * registered, with hand-computed counters (4 CPUs online, targets others:
+ * 3 remote, this CPU not a target; 8 pages).
+ */
+static void bench_model(struct kunit *test)
+{
+	struct tlbf_strategy plain = { .name = "m-plain" };
+	struct tlbf_strategy lazy = { .name = "m-lazy",
+				      .flags = TLBF_STRAT_F_NO_IPI };
+	struct tlbf_strategy bcast = { .name = "m-bcast",
+				       .flags = TLBF_STRAT_F_BROADCAST };
+	struct tlbf_strategy low = { .name = "m-low", .threshold = 4,
+				     .flags = TLBF_STRAT_F_WAITS };
+	unsigned int thr = READ_ONCE(tlbf_flush_all_threshold);
+	u64 e[TLBF_NR_STATS];
+
+	tlbf_bench_expect(&plain, false, 8, 3, false, 4, e);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_OPS_ISSUED_RANGE], 1ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_IPIS_SENT], 3ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_IPIS_RECEIVED], 3ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_PAGES_INVALIDATED], 24ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_FULL_FLUSHES], 0ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_LOCAL_FLUSHES], 0ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_DISPATCHES], 1ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_SYNCS], 1ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_LAZY_FLUSHES], 0ULL);
+
+	/* Lazy: no IPI at dispatch; each remote target flushes at a tick. */
+	tlbf_bench_expect(&lazy, false, 8, 3, false, 4, e);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_IPIS_SENT], 0ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_IPIS_RECEIVED], 0ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_LAZY_FLUSHES], 3ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_PAGES_INVALIDATED], 24ULL);
+
+	/* Broadcast: one target named, every other CPU flushes all. */
+	tlbf_bench_expect(&bcast, false, 8, 1, true, 4, e);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_IPIS_SENT], 3ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_FULL_FLUSHES], 3ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_PAGES_INVALIDATED], 8ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_LOCAL_FLUSHES], 1ULL);
+
+	/* The strategy's own threshold turns the stack into flush all. */
+	tlbf_bench_expect(&low, false, 4, 3, true, 4, e);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_OPS_ISSUED_RANGE], 1ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_OPS_MERGED_TO_ALL], 1ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_FULL_FLUSHES], 4ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_PAGES_INVALIDATED], 0ULL);
+	tlbf_bench_expect(&low, true, 3, 3, false, 4, e);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_OPS_ISSUED_SINGLE], 3ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_PAGES_INVALIDATED], 9ULL);
+
+	/* tlbf_op_range() makes flush all from the module's threshold up. */
+	tlbf_bench_expect(&plain, false, thr, 1, false, 4, e);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_OPS_ISSUED_ALL], 1ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_OPS_MERGED_TO_ALL], 0ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_FULL_FLUSHES], 1ULL);
+	tlbf_bench_expect(&plain, true, thr, 1, false, 4, e);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_OPS_ISSUED_SINGLE], (u64)thr);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_OPS_MERGED_TO_ALL], 1ULL);
+}
+
+/*
+ * A strategy that declares no IPI (TLBF_STRAT_F_NO_IPI) but sends them:
+ * the bench's model check must fire on it.
+ */
+static int liar_dispatch(struct tlbf_flusher *fl, struct tlbf_dispatch *d)
+{
+	int err = tlbf_deliver_queued(fl, d, d->ops);
+
+	if (!err)
+		tlbf_flusher_wait(fl);
+	return err;
+}
+
+static struct tlbf_strategy liar = {
+	.name = "bench-liar",
+	.desc = "KUnit: declares no IPI, sends them (the model must object)",
+	.flags = TLBF_STRAT_F_WAITS | TLBF_STRAT_F_NO_IPI,
+	.dispatch = liar_dispatch,
+	.owner = THIS_MODULE,
+};
+
+static void unregister_liar(void *s)
+{
+	tlbf_strategy_unregister(s);
+}
+
+static void bench_model_fires(struct kunit *test)
+{
+	u64 before[TLBF_NR_STATS], after[TLBF_NR_STATS];
+	const struct tlbf_bench_mode_result *mr;
+	struct tlbf_bench_result *r;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs 2 online CPUs");
+	KUNIT_ASSERT_EQ(test, tlbf_strategy_register(&liar), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, unregister_liar,
+							&liar), 0);
+	r = run(test, "all", 2, TLBF_BENCH_T_ONE, 0, before, after);
+	mr = find_mode(test, r, "flusher-bench-liar");
+	KUNIT_EXPECT_FALSE(test, mr->model_ok);
+	KUNIT_EXPECT_STREQ(test, mr->model_diff ? mr->model_diff : "(none)",
+			   "ipis_sent");
+	KUNIT_EXPECT_EQ(test, mr->model_got, (u64)ITERS);
+	KUNIT_EXPECT_EQ(test, mr->model_want, 0ULL);
+	/* The honest modes of the same run still agree with the model. */
+	KUNIT_EXPECT_TRUE(test, find_mode(test, r, "flusher-async")->model_ok);
+	KUNIT_EXPECT_TRUE(test, find_mode(test, r, "ipi")->model_ok);
+}
+
 /* ---------------------------------------------------------- the cases */
 
-static void bench_flusher_sync(struct kunit *test)
+/* Every registered strategy, one KUnit parameter each. */
+static const void *strategy_gen_params(const void *prev, char *desc)
 {
-	check_flusher_mode(test, TLBF_BENCH_FLUSHER_SYNC, 1, TLBF_BENCH_T_ONE);
-	check_flusher_mode(test, TLBF_BENCH_FLUSHER_SYNC, 8, TLBF_BENCH_T_ALL);
-	check_flusher_mode(test, TLBF_BENCH_FLUSHER_SYNC, 64,
-			   TLBF_BENCH_T_OTHERS);
+	const struct tlbf_strategy *s = tlbf_strategy_get_next(prev);
+
+	if (s)
+		snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", s->name);
+	return s;
 }
 
-static void bench_flusher_async(struct kunit *test)
+/*
+ * flusher-NAME for the strategy of this parameter: one page to one CPU,
+ * a few pages to every CPU, exactly its threshold (flush all), and the
+ * largest range.
+ */
+static void bench_strategy(struct kunit *test)
 {
-	check_flusher_mode(test, TLBF_BENCH_FLUSHER_ASYNC, 8, TLBF_BENCH_T_ONE);
-	check_flusher_mode(test, TLBF_BENCH_FLUSHER_ASYNC, 16,
-			   TLBF_BENCH_T_OTHERS);
-	check_flusher_mode(test, TLBF_BENCH_FLUSHER_ASYNC, 512,
+	const struct tlbf_strategy *s = test->param_value;
+	unsigned int thr = tlbf_strategy_threshold(s);
+	char name[TLBF_BENCH_NAME_MAX];
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs 2 online CPUs");
+	snprintf(name, sizeof(name), "%s%s", TLBF_BENCH_FLUSHER_PREFIX,
+		 s->name);
+	check_flusher_mode(test, name, s, false, 1, TLBF_BENCH_T_ONE);
+	check_flusher_mode(test, name, s, false, 8, TLBF_BENCH_T_ALL);
+	check_flusher_mode(test, name, s, false, thr, TLBF_BENCH_T_OTHERS);
+	check_flusher_mode(test, name, s, false, TLBF_BENCH_MAX_PAGES,
 			   TLBF_BENCH_T_ALL);
-}
-
-static void bench_broadcast(struct kunit *test)
-{
-	check_flusher_mode(test, TLBF_BENCH_BROADCAST, 8, TLBF_BENCH_T_ONE);
-	check_flusher_mode(test, TLBF_BENCH_BROADCAST, 4, TLBF_BENCH_T_ALL);
-	check_flusher_mode(test, TLBF_BENCH_BROADCAST, 64, TLBF_BENCH_T_ALL);
 }
 
 static void bench_batched(struct kunit *test)
 {
-	unsigned int thr = READ_ONCE(tlbf_flush_all_threshold);
+	const struct tlbf_strategy *s = tlbf_strategy_get("async");
+	unsigned int thr;
 
-	check_flusher_mode(test, TLBF_BENCH_BATCHED, 8, TLBF_BENCH_T_OTHERS);
-	/* exactly the threshold: still page by page; one more: flush all */
-	check_flusher_mode(test, TLBF_BENCH_BATCHED, thr, TLBF_BENCH_T_ONE);
-	check_flusher_mode(test, TLBF_BENCH_BATCHED, thr + 1, TLBF_BENCH_T_ALL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	thr = tlbf_strategy_threshold(s);
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs 2 online CPUs");
+	check_flusher_mode(test, "batched", s, true, 8, TLBF_BENCH_T_OTHERS);
+	/* exactly the threshold: flush all; one below: page by page */
+	check_flusher_mode(test, "batched", s, true, thr, TLBF_BENCH_T_ONE);
+	check_flusher_mode(test, "batched", s, true, thr - 1,
+			   TLBF_BENCH_T_ALL);
+	tlbf_strategy_put(s);
 }
 
 /* ipi: a kprobe on the bench's handler counts where it ran. */
@@ -239,11 +353,11 @@ static void check_ipi(struct kunit *test, enum tlbf_bench_targets t)
 	ret = register_kprobe(&kp);
 	if (ret)
 		kunit_skip(test, "kprobe on tlbf_bench_ipi_fn: %d", ret);
-	r = run(test, BIT(TLBF_BENCH_IPI), 1, t, 0, before, after);
+	r = run(test, "ipi", 1, t, 0, before, after);
 	unregister_kprobe(&kp);
 
-	mr = &r->mode[TLBF_BENCH_IPI];
-	KUNIT_ASSERT_TRUE(test, mr->available);
+	mr = find_mode(test, r, "ipi");
+	KUNIT_EXPECT_TRUE(test, mr->model_ok);
 	check_summary(test, mr, ITERS);
 	KUNIT_EXPECT_EQ(test, mr->cpus, cpus);
 	KUNIT_EXPECT_EQ(test, mr->cpu_samples, (u64)cpus * ITERS);
@@ -341,12 +455,12 @@ static void check_native(struct kunit *test, unsigned int pages,
 		unregister_kprobe(&kr);
 		kunit_skip(test, "kprobe on do_flush_tlb_all: %d", ret);
 	}
-	r = run(test, BIT(TLBF_BENCH_NATIVE), pages, t, 0, before, after);
+	r = run(test, "native", pages, t, 0, before, after);
 	unregister_kprobe(&ka);
 	unregister_kprobe(&kr);
 
-	mr = &r->mode[TLBF_BENCH_NATIVE];
-	KUNIT_ASSERT_TRUE(test, mr->available);
+	mr = find_mode(test, r, "native");
+	KUNIT_EXPECT_TRUE(test, mr->model_ok);
 	check_summary(test, mr, ITERS);
 	KUNIT_EXPECT_EQ(test, mr->native_calls, (u64)ITERS);
 	KUNIT_EXPECT_EQ(test, mr->cpus, online);
@@ -369,7 +483,7 @@ static void bench_native(struct kunit *test)
 {
 	const char *why;
 
-	if (!tlbf_bench_mode_available(TLBF_BENCH_NATIVE, &why))
+	if (!tlbf_bench_mode_available("native", &why))
 		kunit_skip(test, "native unavailable here: %s", why);
 	if (num_online_cpus() < 2)
 		kunit_skip(test, "needs 2 online CPUs");
@@ -379,159 +493,83 @@ static void bench_native(struct kunit *test)
 	check_native(test, 512, TLBF_BENCH_T_OTHERS, false);
 }
 
-/* All modes in one run, interleaved: each mode's counters are its own. */
+/*
+ * modes=all: ipi, native, a flusher-NAME mode per registered strategy (in
+ * registry order) and batched, interleaved in one run; each mode's
+ * counters are its own and match its model.
+ */
 static void bench_interleaved_attribution(struct kunit *test)
 {
 	u64 before[TLBF_NR_STATS], after[TLBF_NR_STATS], e[TLBF_NR_STATS];
-	static const enum tlbf_bench_mode fl[] = {
-		TLBF_BENCH_FLUSHER_SYNC, TLBF_BENCH_FLUSHER_ASYNC,
-		TLBF_BENCH_BROADCAST, TLBF_BENCH_BATCHED,
-	};
-	unsigned long modes = BIT(TLBF_BENCH_NR_MODES) - 1;
+	const struct tlbf_strategy *s = NULL;
+	const struct tlbf_bench_mode_result *mr;
+	char name[TLBF_BENCH_NAME_MAX];
 	struct tlbf_bench_result *r;
 	u64 total[TLBF_NR_STATS] = {};
-	int i, k;
+	unsigned int k, flushers = 0;
+	int i;
 
 	if (num_online_cpus() < 2)
 		kunit_skip(test, "needs 2 online CPUs");
-	r = run(test, modes, 4, TLBF_BENCH_T_OTHERS, 0, before, after);
-	for (k = 0; k < ARRAY_SIZE(fl); k++) {
-		expect_flusher(fl[k], 4, TLBF_BENCH_T_OTHERS, e);
-		check_summary(test, &r->mode[fl[k]], ITERS);
+	r = run(test, "all", 4, TLBF_BENCH_T_OTHERS, 0, before, after);
+	KUNIT_EXPECT_STREQ(test, r->mode[0].name, "ipi");
+	KUNIT_EXPECT_STREQ(test, r->mode[1].name, "native");
+	KUNIT_EXPECT_STREQ(test, r->mode[r->nr_modes - 1].name, "batched");
+	/* A row for every registered strategy, in registry order. */
+	k = 2;
+	while ((s = tlbf_strategy_get_next(s))) {
+		snprintf(name, sizeof(name), "flusher-%s", s->name);
+		KUNIT_EXPECT_STREQ(test, r->mode[k].name, name);
+		k++;
+	}
+	KUNIT_EXPECT_EQ(test, r->nr_modes, k + 1);
+
+	for (k = 0; k < r->nr_modes; k++) {
+		mr = &r->mode[k];
+		if (mr->kind != TLBF_BENCH_FLUSHER &&
+		    mr->kind != TLBF_BENCH_BATCHED)
+			continue;
+		s = tlbf_strategy_get(mr->kind == TLBF_BENCH_BATCHED ?
+				      "async" : mr->name + strlen("flusher-"));
+		KUNIT_ASSERT_NOT_NULL(test, s);
+		expect(s, mr->kind == TLBF_BENCH_BATCHED, 4,
+		       TLBF_BENCH_T_OTHERS, e);
+		tlbf_strategy_put(s);
+		check_summary(test, mr, ITERS);
+		KUNIT_EXPECT_TRUE_MSG(test, mr->model_ok, "%s: %s", mr->name,
+				      mr->model_diff);
 		for (i = 0; i < TLBF_NR_STATS; i++) {
-			KUNIT_EXPECT_EQ_MSG(test, r->mode[fl[k]].stat_delta[i],
-					    e[i] * ITERS, "%s %s",
-					    tlbf_bench_mode_names[fl[k]],
+			KUNIT_EXPECT_EQ_MSG(test, mr->stat_delta[i],
+					    e[i] * ITERS, "%s %s", mr->name,
 					    tlbf_stat_names[i]);
 			total[i] += e[i] * ITERS;
 		}
+		flushers++;
 	}
+	KUNIT_EXPECT_GE(test, flushers, 8U);	/* 7 built in + batched */
+	mr = find_mode(test, r, "ipi");
 	for (i = 0; i < TLBF_NR_STATS; i++) {
 		KUNIT_EXPECT_EQ_MSG(test, after[i] - before[i], total[i], "%s",
 				    tlbf_stat_names[i]);
 		KUNIT_EXPECT_EQ_MSG(test, r->after[i] - r->before[i], total[i],
 				    "bench's own before/after %s",
 				    tlbf_stat_names[i]);
-		KUNIT_EXPECT_EQ(test, r->mode[TLBF_BENCH_IPI].stat_delta[i],
-				0ULL);
+		KUNIT_EXPECT_EQ(test, mr->stat_delta[i], 0ULL);
 	}
-	KUNIT_EXPECT_EQ(test, r->mode[TLBF_BENCH_IPI].ipi_handler_runs,
+	KUNIT_EXPECT_EQ(test, mr->ipi_handler_runs,
 			(u64)(num_online_cpus() - 1) * ITERS);
-}
-
-/* ------------------------------------------ parameters and statistics */
-
-static void bench_parse(struct kunit *test)
-{
-	static const char *const bad[] = {
-		"", "\n", "pages=0", "pages=513", "pages=3x", "pages=-1",
-		"pages", "=3", "pages=", "modes=foo", "modes=ipi,foo",
-		"modes=ipi,", "targets=two", "iters=0", "iters=100001",
-		"warmup=10001", "touch=maybe", "bogus=1", "pages=1 junk",
-	};
-	static const char full[] =
-		"modes=ipi,batched pages=512 targets=all iters=7 warmup=0 touch=0\n";
-	struct tlbf_bench_params p, orig;
-	int i;
-
-	KUNIT_EXPECT_EQ(test, tlbf_bench_parse("pages=8", &p), 0);
-	KUNIT_EXPECT_EQ(test, p.pages, 8U);
-	KUNIT_EXPECT_EQ(test, p.modes, BIT(TLBF_BENCH_NR_MODES) - 1);
-	KUNIT_EXPECT_EQ(test, p.targets, TLBF_BENCH_T_OTHERS);
-	KUNIT_EXPECT_EQ(test, p.iters, 1000U);
-	KUNIT_EXPECT_EQ(test, p.warmup, 100U);
-	KUNIT_EXPECT_TRUE(test, p.touch);
-
-	KUNIT_EXPECT_EQ(test, tlbf_bench_parse(full, &p), 0);
-	KUNIT_EXPECT_EQ(test, p.modes,
-			BIT(TLBF_BENCH_IPI) | BIT(TLBF_BENCH_BATCHED));
-	KUNIT_EXPECT_EQ(test, p.pages, 512U);
-	KUNIT_EXPECT_EQ(test, p.targets, TLBF_BENCH_T_ALL);
-	KUNIT_EXPECT_EQ(test, p.iters, 7U);
-	KUNIT_EXPECT_EQ(test, p.warmup, 0U);
-	KUNIT_EXPECT_FALSE(test, p.touch);
-
-	orig = p;
-	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		KUNIT_EXPECT_EQ_MSG(test, tlbf_bench_parse(bad[i], &p), -EINVAL,
-				    "'%s'", bad[i]);
-		KUNIT_EXPECT_EQ_MSG(test, memcmp(&p, &orig, sizeof(p)), 0,
-				    "'%s' changed the parameters", bad[i]);
-	}
-}
-
-static void bench_run_rejects_bad_params(struct kunit *test)
-{
-	struct tlbf_bench_params good = {
-		.modes = BIT(TLBF_BENCH_IPI), .pages = 1,
-		.targets = TLBF_BENCH_T_ONE, .iters = 1,
-	};
-	struct tlbf_bench_params p;
-	struct tlbf_bench_result *r;
-
-	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, r);
-	p = good;
-	p.modes = 0;
-	KUNIT_EXPECT_EQ(test, tlbf_bench_run(&p, r), -EINVAL);
-	p = good;
-	p.modes = BIT(TLBF_BENCH_NR_MODES);
-	KUNIT_EXPECT_EQ(test, tlbf_bench_run(&p, r), -EINVAL);
-	p = good;
-	p.pages = TLBF_BENCH_MAX_PAGES + 1;
-	KUNIT_EXPECT_EQ(test, tlbf_bench_run(&p, r), -EINVAL);
-	p = good;
-	p.iters = 0;
-	KUNIT_EXPECT_EQ(test, tlbf_bench_run(&p, r), -EINVAL);
-	p = good;
-	p.targets = 3;
-	KUNIT_EXPECT_EQ(test, tlbf_bench_run(&p, r), -EINVAL);
-}
-
-static void bench_summarize(struct kunit *test)
-{
-	u64 odd[] = { 50, 10, 40, 30, 20 };
-	u64 even[] = { 4, 1, 3, 2 };
-	struct tlbf_bench_summary s;
-	u64 *v;
-	int i;
-
-	tlbf_bench_summarize(odd, ARRAY_SIZE(odd), &s);
-	KUNIT_EXPECT_EQ(test, s.median, 30ULL);
-	KUNIT_EXPECT_EQ(test, s.min, 10ULL);
-	KUNIT_EXPECT_EQ(test, s.max, 50ULL);
-	KUNIT_EXPECT_EQ(test, s.p90, 50ULL);
-	KUNIT_EXPECT_EQ(test, s.mean, 30ULL);
-	tlbf_bench_summarize(even, ARRAY_SIZE(even), &s);
-	KUNIT_EXPECT_EQ(test, s.median, 2ULL);
-
-	v = kunit_kmalloc_array(test, 1000, sizeof(*v), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, v);
-	for (i = 0; i < 1000; i++)
-		v[i] = i < 990 ? 1000 + (999 - i) % 990 : 1000000;
-	tlbf_bench_summarize(v, 1000, &s);
-	KUNIT_EXPECT_EQ(test, s.n, 1000U);
-	KUNIT_EXPECT_EQ(test, s.p99, 1989ULL);
-	KUNIT_EXPECT_EQ(test, s.p90, 1899ULL);
-	KUNIT_EXPECT_EQ(test, s.median, 1499ULL);
-	KUNIT_EXPECT_EQ(test, s.max, 1000000ULL);
-
-	tlbf_bench_summarize(v, 0, &s);
-	KUNIT_EXPECT_EQ(test, s.n, 0U);
-	KUNIT_EXPECT_EQ(test, s.median, 0ULL);
+	KUNIT_EXPECT_TRUE(test, mr->model_ok);
 }
 
 static struct kunit_case tlbf_bench_cases[] = {
-	KUNIT_CASE(bench_parse),
-	KUNIT_CASE(bench_run_rejects_bad_params),
-	KUNIT_CASE(bench_summarize),
+	KUNIT_CASE(bench_model),
 	KUNIT_CASE_SLOW(bench_ipi),
 	KUNIT_CASE_SLOW(bench_native),
-	KUNIT_CASE_SLOW(bench_flusher_sync),
-	KUNIT_CASE_SLOW(bench_flusher_async),
-	KUNIT_CASE_SLOW(bench_broadcast),
+	KUNIT_CASE_PARAM_ATTR(bench_strategy, strategy_gen_params,
+			      { .speed = KUNIT_SPEED_SLOW }),
 	KUNIT_CASE_SLOW(bench_batched),
 	KUNIT_CASE_SLOW(bench_interleaved_attribution),
+	KUNIT_CASE_SLOW(bench_model_fires),
 	{}
 };
 

@@ -30,6 +30,7 @@ static int tlbf_broadcast_dispatch(struct tlbf_flusher *fl,
 struct tlbf_strategy tlbf_strategy_broadcast = {
 	.name = "broadcast",
 	.desc = "DragonOS InactiveFlusher: every other online CPU flushes all",
+	.flags = TLBF_STRAT_F_BROADCAST,
 	.widen = tlbf_broadcast_widen,
 	.dispatch = tlbf_broadcast_dispatch,
 };

@@ -109,6 +109,7 @@ void tlbf_lazy_exit(void)
 struct tlbf_strategy tlbf_strategy_lazy = {
 	.name = "lazy",
 	.desc = "LATR ASPLOS'18: no IPI, targets flush at their next tick",
+	.flags = TLBF_STRAT_F_NO_IPI,
 	.dispatch = tlbf_lazy_dispatch,
 };
 EXPORT_SYMBOL_GPL(tlbf_strategy_lazy);

@@ -1,26 +1,39 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * tlbflush: the in-kernel benchmark engine (bench.c), driven through debugfs
- * `bench` (ARCHITECTURE.md "Native baselines" N1-N3).
+ * tlbflush: the in-kernel benchmark engine, driven through debugfs `bench`
+ * (ARCHITECTURE.md "Native baselines" N1-N3).
  *
  * One run measures several modes on the same live kernel mappings (a
- * buffer the bench owns, in the module area) and the same target CPUs, interleaved
- * iteration by iteration (A B C A B C ...) so that drift hits every mode
- * alike. Each sample is one shootdown timed end to end: from the first call
- * to the return of the call after which every target CPU has completed.
+ * buffer the bench owns, in the module area) and the same target CPUs,
+ * interleaved iteration by iteration (A B C A B C ...) so that drift hits
+ * every mode alike. Each sample is one shootdown timed end to end: from
+ * the first call to the return of the call after which every target CPU
+ * has completed.
+ *
+ * The modes: `ipi` (N3), `native` (N1), `batched`, and `flusher-NAME` for
+ * every strategy NAME registered when the run starts (tlbflush/strategy.h:
+ * the built-in ones and any a module of its own registered). Each mode's
+ * counters are held to a model (tlbf_bench_expect()), built from what the
+ * strategy declares about itself (threshold, TLBF_STRAT_F_* flags), not
+ * from its name: every result line says whether they matched.
+ *
+ * Files: bench.c (modes, samples, interleaved runs, statistics, the
+ * model), bench_native.c (resolving N1), bench_debugfs.c (the parameter
+ * line, the result text, the debugfs file).
  *
  * debugfs protocol: write one parameter line
  *
- *   modes=ipi,native,... pages=N targets=one|others|all iters=N warmup=N touch=0|1
+ *   modes=all|NAME,... pages=N targets=one|others|all iters=N warmup=N touch=0|1
  *
  * (every key optional, see tlbf_bench_parse()); the write returns when the
- * run is over (-EINTR if a signal interrupted it). Reading `bench` then gives
- * one `params ...` line, one `mode=NAME ...` line per requested mode (key=value
+ * run is over (-EINTR if a signal interrupted it). Reading `bench` then
+ * gives one `params ...` line, one `mode=NAME ...` line per mode (key=value
  * pairs: available, cpus, remote, iters, median_ns, p90_ns, p99_ns, min_ns,
- * max_ns, mean_ns, the bench's own counters and the deltas of every tlbflush
- * counter over that mode's measured iterations), then `before ...` and
- * `after ...` lines with every tlbflush counter around the whole run. Before
- * the first run, reading gives the syntax and each mode's availability.
+ * max_ns, mean_ns, the bench's own counters, model=ok|differs, and the
+ * deltas of every tlbflush counter over that mode's measured iterations),
+ * then a `before ...` and an `after ...` line with every tlbflush counter
+ * around the whole run. Before the first run, reading gives the syntax and
+ * every mode of modes=all with its availability.
  */
 #ifndef _TLBFLUSH_BENCH_H
 #define _TLBFLUSH_BENCH_H
@@ -30,33 +43,31 @@
 #include "tlbflush/stats.h"
 
 struct dentry;
+struct tlbf_strategy;
 
 /**
- * enum tlbf_bench_mode - what one sample times
- * @TLBF_BENCH_IPI: N3, the floor: smp_call_function_many() to the remote
- *	targets with a handler that only counts its runs, wait=true (plus a
- *	direct call of that handler when this CPU is a target).
- * @TLBF_BENCH_NATIVE: N1, Linux's flush_tlb_kernel_range() over the pages.
- *	It always flushes on every online CPU (it takes no CPU set); resolved at
- *	load time, "unavailable" (never substituted) where it cannot be.
- * @TLBF_BENCH_FLUSHER_SYNC: the flusher with the sync strategy: one range
- *	op (a single-page op for one page) issued, dispatched and synced.
- * @TLBF_BENCH_FLUSHER_ASYNC: the flusher with the async strategy: the same
- *	op issued, dispatched (returns at once), then synced.
- * @TLBF_BENCH_BROADCAST: the flusher with the broadcast strategy (DragonOS:
- *	every other CPU flushes all), issued, dispatched, synced.
- * @TLBF_BENCH_BATCHED: `batched-K`, K = pages: K single-page ops issued on
- *	an async flusher, one dispatch, one sync.
- * @TLBF_BENCH_NR_MODES: number of modes
+ * enum tlbf_bench_kind - what one sample of a mode times
+ * @TLBF_BENCH_IPI: N3, the floor (mode `ipi`): smp_call_function_many()
+ *	to the remote targets with a handler that only counts its runs,
+ *	wait=true (plus a direct call of that handler when this CPU is a
+ *	target).
+ * @TLBF_BENCH_NATIVE: N1 (mode `native`): Linux's flush_tlb_kernel_range()
+ *	over the pages. It always flushes on every online CPU (it takes no
+ *	CPU set); resolved at load time, "unavailable" (never substituted)
+ *	where it cannot be.
+ * @TLBF_BENCH_FLUSHER: mode `flusher-NAME`: a flusher with strategy NAME;
+ *	one range op (a page op for one page, flush all from the module's
+ *	threshold up, as tlbf_op_range() makes it) issued, dispatched, and
+ *	synced unless the strategy waits in dispatch (TLBF_STRAT_F_WAITS).
+ * @TLBF_BENCH_BATCHED: mode `batched` (batched-K, K = pages): K
+ *	single-page ops issued on a flusher with the async strategy, one
+ *	dispatch, one sync.
  */
-enum tlbf_bench_mode {
+enum tlbf_bench_kind {
 	TLBF_BENCH_IPI,
 	TLBF_BENCH_NATIVE,
-	TLBF_BENCH_FLUSHER_SYNC,
-	TLBF_BENCH_FLUSHER_ASYNC,
-	TLBF_BENCH_BROADCAST,
+	TLBF_BENCH_FLUSHER,
 	TLBF_BENCH_BATCHED,
-	TLBF_BENCH_NR_MODES
 };
 
 /**
@@ -75,10 +86,19 @@ enum tlbf_bench_targets {
 #define TLBF_BENCH_MAX_PAGES	512
 #define TLBF_BENCH_MAX_ITERS	100000
 #define TLBF_BENCH_MAX_WARMUP	10000
+/* Modes in one run: ipi, native, batched and up to 21 strategies. */
+#define TLBF_BENCH_MAX_MODES	24
+/* Longest mode name, NUL included ("flusher-" + a strategy's name). */
+#define TLBF_BENCH_NAME_MAX	40
+#define TLBF_BENCH_FLUSHER_PREFIX	"flusher-"
+/* The `modes=` list as written, NUL included. */
+#define TLBF_BENCH_MODES_MAX	200
 
 /**
  * struct tlbf_bench_params - one run
- * @modes: bit mask of &enum tlbf_bench_mode, at least one bit
+ * @modes: "all" (ipi, native, flusher-NAME for each registered strategy in
+ *	registry order, batched), or a comma-separated list of mode names,
+ *	each at most once
  * @pages: pages flushed per sample, 1..TLBF_BENCH_MAX_PAGES
  * @targets: target CPU set
  * @iters: measured iterations per mode, 1..TLBF_BENCH_MAX_ITERS
@@ -87,7 +107,7 @@ enum tlbf_bench_targets {
  *	the timed region) so the invalidated entries really are in the TLBs
  */
 struct tlbf_bench_params {
-	unsigned long modes;
+	char modes[TLBF_BENCH_MODES_MAX];
 	unsigned int pages;
 	enum tlbf_bench_targets targets;
 	unsigned int iters;
@@ -115,8 +135,10 @@ struct tlbf_bench_summary {
 
 /**
  * struct tlbf_bench_mode_result - what one mode did in one run
+ * @name: the mode's name
+ * @kind: what it times
  * @available: false if the mode cannot run here (@reason says why); then
- *	nothing else is set
+ *	nothing below is set
  * @reason: short reason when not available, else NULL
  * @stats: latency statistics over the measured iterations
  * @cpus: CPUs that flushed in the last sample (local one included)
@@ -127,8 +149,17 @@ struct tlbf_bench_summary {
  * @native_calls: calls of flush_tlb_kernel_range()
  * @stat_delta: change of every tlbflush counter over the measured
  *	iterations of this mode only (taken outside the timed region)
+ * @expect: what the model (tlbf_bench_expect(); zero for ipi and native)
+ *	says @stat_delta must be, summed over the measured samples
+ * @model_ok: @stat_delta equals @expect, and for ipi the handler ran
+ *	@cpu_samples times, for native @native_calls is the iterations
+ * @model_diff: when not @model_ok, the first counter that differs
+ * @model_got: its value
+ * @model_want: the model's
  */
 struct tlbf_bench_mode_result {
+	char name[TLBF_BENCH_NAME_MAX];
+	enum tlbf_bench_kind kind;
 	bool available;
 	const char *reason;
 	struct tlbf_bench_summary stats;
@@ -139,32 +170,42 @@ struct tlbf_bench_mode_result {
 	u64 ipi_handler_runs;
 	u64 native_calls;
 	u64 stat_delta[TLBF_NR_STATS];
+	u64 expect[TLBF_NR_STATS];
+	bool model_ok;
+	const char *model_diff;
+	u64 model_got, model_want;
 };
 
 /**
  * struct tlbf_bench_result - the result of tlbf_bench_run()
  * @params: the parameters of the run
- * @mode: per mode; only entries whose bit is in @params.modes are set
+ * @nr_modes: entries of @mode, in the order they ran
+ * @mode: per mode
  * @before: every tlbflush counter (sum over CPUs) before the run
  * @after: the same after the run
  */
 struct tlbf_bench_result {
 	struct tlbf_bench_params params;
-	struct tlbf_bench_mode_result mode[TLBF_BENCH_NR_MODES];
+	unsigned int nr_modes;
+	struct tlbf_bench_mode_result mode[TLBF_BENCH_MAX_MODES];
 	u64 before[TLBF_NR_STATS];
 	u64 after[TLBF_NR_STATS];
 };
 
-extern const char *const tlbf_bench_mode_names[TLBF_BENCH_NR_MODES];
 extern const char *const tlbf_bench_target_names[3];
 
 int tlbf_bench_parse(const char *line, struct tlbf_bench_params *p);
 void tlbf_bench_summarize(u64 *samples, unsigned int n,
 			  struct tlbf_bench_summary *s);
-bool tlbf_bench_mode_available(enum tlbf_bench_mode m, const char **reason);
+bool tlbf_bench_mode_available(const char *name, const char **reason);
 unsigned long tlbf_bench_buffer(void);
+void tlbf_bench_expect(const struct tlbf_strategy *s, bool batched,
+		       unsigned int pages, unsigned int remote, bool local,
+		       unsigned int online, u64 *e);
 int tlbf_bench_run(const struct tlbf_bench_params *p,
 		   struct tlbf_bench_result *res);
+const struct tlbf_bench_mode_result *
+tlbf_bench_find(const struct tlbf_bench_result *res, const char *name);
 
 int tlbf_bench_init(struct dentry *root);
 void tlbf_bench_exit(void);

@@ -68,8 +68,15 @@ struct tlbf_dispatch {
 	int self;
 };
 
-/* Flags of &struct tlbf_strategy. */
+/*
+ * Flags of &struct tlbf_strategy: what it declares about itself. The
+ * bench's model of the counters one shootdown moves (tlbf_bench_expect())
+ * is built from them and the threshold; the KUnit bench suite holds every
+ * registered strategy to it.
+ */
 #define TLBF_STRAT_F_WAITS	BIT(0)	/* dispatch returns only when done */
+#define TLBF_STRAT_F_NO_IPI	BIT(1)	/* no IPI: targets flush at a tick */
+#define TLBF_STRAT_F_BROADCAST	BIT(2)	/* every other CPU flushes all */
 
 /**
  * struct tlbf_strategy - one way of shooting down TLB entries

@@ -157,7 +157,8 @@ static const char *line_ipi =
 	"max_ns=3883778 mean_ns=81300 cpu_samples=200 remote_samples=200 "
 	"ipi_handler_runs=200 native_calls=0 ops_issued_single=0 "
 	"ops_issued_range=0 dispatches=0 ipis_sent=0 ipis_received=0 "
-	"local_flushes=0 pages_invalidated=0 full_flushes=0 syncs=0";
+	"local_flushes=0 pages_invalidated=0 full_flushes=0 syncs=0 "
+	"lazy_flushes=0 model=ok";
 
 static void t_parse_mode_line(void)
 {
@@ -177,6 +178,33 @@ static void t_parse_mode_line(void)
 	CHECK_EQ(r.st.max, 3883778);
 	CHECK_EQ(r.ctr[TB_C_IPI_HANDLER_RUNS], 200);
 	CHECK_EQ(r.ctr[TB_C_REMOTE_SAMPLES], 200);
+	check(!strcmp(r.model, "ok"), "model '%s'", r.model);
+}
+
+/* The kernel's model verdict: ok, differs (with what), or none at all. */
+static void t_parse_model(void)
+{
+	struct tb_record r;
+	char buf[1200];
+
+	snprintf(buf, sizeof(buf), "%s", line_ipi);
+	strcpy(strstr(buf, " model=ok"),
+	       " model=differs model_diff=ipis_sent model_got=10 model_want=0");
+	CHECK_EQ(tb_parse_mode_line(buf, &r), 0);
+	check(!strcmp(r.model, "differs: ipis_sent got 10, model 0"),
+	      "model '%s'", r.model);
+	/* no verdict (an older module): parsed, no model */
+	snprintf(buf, sizeof(buf), "%s", line_ipi);
+	*strstr(buf, " model=ok") = '\0';
+	CHECK_EQ(tb_parse_mode_line(buf, &r), 0);
+	check(!r.model[0], "no model '%s'", r.model);
+	/* differs without saying what, or an unknown verdict */
+	snprintf(buf, sizeof(buf), "%s", line_ipi);
+	strcpy(strstr(buf, " model=ok"), " model=differs");
+	CHECK_EQ(tb_parse_mode_line(buf, &r), -1);
+	snprintf(buf, sizeof(buf), "%s", line_ipi);
+	strcpy(strstr(buf, " model=ok"), " model=maybe");
+	CHECK_EQ(tb_parse_mode_line(buf, &r), -1);
 }
 
 static void t_parse_unavailable(void)
@@ -351,7 +379,8 @@ static void t_csv(void)
 	check(!strncmp(s, hdr, strlen(hdr)), "header: %s", s);
 	second = strchr(s, '\n') + 1;
 	check(!strncmp(second, row, strlen(row)), "ipi row: %s", second);
-	check(strstr(s, ",\"a, \"\"note\"\"\"\n") != NULL, "quoted note: %s", s);
+	check(strstr(s, ",\"a, \"\"note\"\"\",\"\"\n") != NULL, "quoted note: %s", s);
+	check(strstr(s, ",note,model\n") != NULL, "model column: %s", s);
 }
 
 static void t_table(void)
@@ -369,7 +398,7 @@ static void t_table(void)
 	check(strstr(s, "targets=one") != NULL, "group header: %s", s);
 	check(strstr(s, "ipi") && strstr(s, "20.00") && strstr(s, "0.50"),
 	      "ipi row: %s", s);
-	check(strstr(s, "batched        unavailable: why") != NULL,
+	check(strstr(s, "batched            unavailable: why") != NULL,
 	      "unavailable row: %s", s);
 	check(!strstr(s, "* target CPUs busy"), "no footnote without busy rows");
 
@@ -379,6 +408,44 @@ static void t_table(void)
 	check(strstr(s, "native*") != NULL, "busy row starred: %s", s);
 	check(strstr(s, "ipi*") == NULL, "idle row not starred: %s", s);
 	check(strstr(s, "* target CPUs busy") != NULL, "footnote: %s", s);
+}
+
+/* The model column and the summary under the table: it must fire. */
+static void t_table_model(void)
+{
+	struct tb_record r[3];
+	FILE *null;
+	char *s;
+
+	mk(&r[0], "ipi", 1, "one", 20000);
+	mk(&r[1], "flusher-lazy", 1, "one", 40000);
+	mk(&r[2], "mprotect", 1, "one", 50000);
+	strcpy(r[0].model, "ok");
+	strcpy(r[1].model, "ok");
+	s = render(tb_write_table, r, 3);
+	check(strstr(s, "  model\n") != NULL, "model column: %s", s);
+	check(strstr(s, "100  ok\n") != NULL, "ok cell: %s", s);
+	check(strstr(s, "100  -\n") != NULL, "no check: '-': %s", s);
+	check(strstr(s, "model: the counters of all 2 checked rows agree with their model") != NULL,
+	      "agree: %s", s);
+
+	snprintf(r[1].model, sizeof(r[1].model),
+		 "differs: ipis_sent got 10, model 0");
+	s = render(tb_write_table, r, 3);
+	check(strstr(s, "100  DIFFERS\n") != NULL, "DIFFERS cell: %s", s);
+	check(strstr(s, "  targets=one pages=1 flusher-lazy: differs: ipis_sent got 10, model 0\n") != NULL,
+	      "the row named: %s", s);
+	check(strstr(s, "model: 1 of 2 checked rows differ") != NULL,
+	      "count: %s", s);
+	check(!strstr(s, "agree"), "no agreement claimed: %s", s);
+	null = fopen("/dev/null", "w");
+	CHECK_EQ(tb_write_model_summary(null, r, 3), 1);
+	fclose(null);
+
+	r[0].model[0] = r[1].model[0] = '\0';
+	s = render(tb_write_table, r, 3);
+	check(strstr(s, "model: no row was checked") != NULL,
+	      "nothing checked is no agreement: %s", s);
 }
 
 /* ------------------------------------------------------------ counters */
@@ -494,12 +561,14 @@ int main(void)
 	run("parse an available mode line", t_parse_mode_line);
 	run("parse an unavailable mode line", t_parse_unavailable);
 	run("reject malformed mode lines", t_parse_rejects);
+	run("parse the model verdict", t_parse_model);
 	run("key=value splitting", t_parse_kv);
 	run("comma-separated number lists", t_parse_list);
 	run("ratios to native and ipi per cell", t_ratios);
 	run("JSON output", t_json);
 	run("CSV output", t_csv);
 	run("table output", t_table);
+	run("table: model column and summary", t_table_model);
 	run("parse counter lines and debugfs stats", t_parse_counters);
 	run("counters table: one row per counter, words only in the header",
 	    t_counters_table);

@@ -193,6 +193,8 @@ static void kernel_cell(const struct opts *o, unsigned int pages,
 		/* Only one CPU online: no remote target exists. */
 		char *m, list[256];
 
+		/* (with modes=all, one record "all" says so for every mode) */
+
 		snprintf(list, sizeof(list), "%s", o->modes);
 		for (m = strtok_r(list, ",", &save); m;
 		     m = strtok_r(NULL, ",", &save)) {
@@ -564,6 +566,21 @@ static void parse_args(int argc, char **argv, struct opts *o)
 
 static char header[2048];
 
+/* The registered strategies (debugfs `strategies`), one `strategy` line each. */
+static void write_strategies(const struct opts *o, FILE *f)
+{
+	static char text[8192];
+	char path[4096], *l, *save = NULL;
+
+	snprintf(path, sizeof(path), "%s/strategies", o->debugfs);
+	if (!o->kernel || read_file(path, text, sizeof(text))) {
+		fputs("strategies unknown\n", f);
+		return;
+	}
+	for (l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+		fprintf(f, "strategy %s\n", l);
+}
+
 static void write_meta(const struct opts *o, int online)
 {
 	char ceil[64] = "unknown";
@@ -579,10 +596,12 @@ static void write_meta(const struct opts *o, int online)
 		"tlb_single_page_flush_ceiling %s\n",
 		u.release, u.machine, online, o->cpu, o->iters, o->warmup,
 		o->n2_iters, o->n2_rounds, o->n2_cap_s, o->touch, o->busy, o->modes, ceil);
+	write_strategies(o, f);
 	fclose(f);
 	snprintf(header, sizeof(header), "tlbbench: kernel %s, %d CPUs online, bench on cpu%d, %u iterations per mode and cell (+%u warm-up), touch=%d, targets %s\n"
 	       "native = flush_tlb_kernel_range (flushes every online CPU whatever the target set; tlb_single_page_flush_ceiling=%s)\n"
-	       "ipi = smp_call_function_many, empty handler, wait=true (the floor); flusher modes: this module;\n"
+	       "ipi = smp_call_function_many, empty handler, wait=true (the floor); flusher-NAME = this module's\n"
+	       "flusher with strategy NAME (every registered one; debugfs strategies in meta.txt); batched = K page ops, async;\n"
 	       "mprotect = N2, mprotect RW->R with helper threads on the targets minus without (%u samples; targets busy)\n",
 	       u.release, online, o->cpu, o->iters, o->warmup, o->touch,
 	       o->busy ? "busy" : "idle", ceil, o->n2_iters);
@@ -645,7 +664,7 @@ int main(int argc, char **argv)
 	struct opts o = {
 		.out = "tlbbench-results",
 		.debugfs = "/sys/kernel/debug/tlbflush",
-		.modes = "ipi,native,flusher-sync,flusher-async,broadcast,batched",
+		.modes = "all",
 		.touch = 1,
 		.mprotect = 1,
 		.kernel = 1,

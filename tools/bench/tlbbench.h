@@ -13,7 +13,7 @@
 #include <stdio.h>
 
 #define TB_MAX_PAGES_LIST	32
-#define TB_MAX_KV		64
+#define TB_MAX_KV		96
 #define TB_NAME_LEN		32
 
 /* Statistics of a set of samples (ns). All zero for n == 0. */
@@ -65,6 +65,7 @@ enum tb_ctr {
 	TB_C_NATIVE_CALLS,
 	TB_C_CPU_SAMPLES,
 	TB_C_REMOTE_SAMPLES,
+	TB_C_LAZY_FLUSHES,
 	TB_NR_CTR
 };
 
@@ -84,6 +85,12 @@ struct tb_record {
 	double ratio_native;		/* median / native median, < 0: n/a */
 	double ratio_ipi;		/* median / ipi median, < 0: n/a */
 	uint64_t ctr[TB_NR_CTR];
+	/*
+	 * The kernel's check of the counters against the mode's model:
+	 * "ok", "differs: COUNTER got N, model M", or "" where none was
+	 * made (N2, an unavailable mode, an older module).
+	 */
+	char model[96];
 	/* N2 (mode "mprotect") only: what the difference was taken from */
 	int is_diff;
 	struct tb_summary raw;		/* with helper threads */
@@ -126,6 +133,13 @@ int tb_parse_stats_text(const char *text, struct tb_kv *kv, int max);
  */
 void tb_write_counters(FILE *f, const struct tb_kv *before, int nb,
 		       const struct tb_kv *after, int na);
+
+/*
+ * The model check over all records: one line saying how many rows were
+ * checked and that they agree, or naming each row that differs.
+ * Return: the number of rows that differ.
+ */
+int tb_write_model_summary(FILE *f, const struct tb_record *r, int n);
 
 void tb_write_csv(FILE *f, const struct tb_record *r, int n);
 void tb_write_json(FILE *f, const struct tb_record *r, int n);

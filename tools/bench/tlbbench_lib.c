@@ -22,6 +22,7 @@ const char *const tb_ctr_names[TB_NR_CTR] = {
 	[TB_C_NATIVE_CALLS] = "native_calls",
 	[TB_C_CPU_SAMPLES] = "cpu_samples",
 	[TB_C_REMOTE_SAMPLES] = "remote_samples",
+	[TB_C_LAZY_FLUSHES] = "lazy_flushes",
 };
 
 /* ------------------------------------------------------------ statistics */
@@ -162,6 +163,28 @@ int tb_parse_uint_list(const char *s, unsigned int *out, int max,
 	return n;
 }
 
+/* model=ok, or model=differs with model_diff, model_got, model_want. */
+static int parse_model(const struct tb_kv *kv, int n, struct tb_record *r)
+{
+	const char *m = tb_kv_str(kv, n, "model");
+	const char *diff = tb_kv_str(kv, n, "model_diff");
+	uint64_t got, want;
+
+	if (!m)
+		return 0;	/* a module without the check */
+	if (!strcmp(m, "ok")) {
+		strcpy(r->model, "ok");
+		return 0;
+	}
+	if (strcmp(m, "differs") || !diff || strlen(diff) > 40 ||
+	    tb_kv_u64(kv, n, "model_got", &got) ||
+	    tb_kv_u64(kv, n, "model_want", &want))
+		return -1;
+	snprintf(r->model, sizeof(r->model), "differs: %s got %" PRIu64
+		 ", model %" PRIu64, diff, got, want);
+	return 0;
+}
+
 int tb_parse_mode_line(const char *line, struct tb_record *r)
 {
 	struct tb_kv kv[TB_MAX_KV];
@@ -215,7 +238,7 @@ int tb_parse_mode_line(const char *line, struct tb_record *r)
 	for (i = 0; i < TB_NR_CTR; i++)
 		if (tb_kv_u64(kv, n, tb_ctr_names[i], &r->ctr[i]))
 			return -1;
-	return 0;
+	return parse_model(kv, n, r);
 }
 
 int tb_parse_counter_line(const char *line, const char *tag, struct tb_kv *kv,
@@ -355,7 +378,7 @@ void tb_write_csv(FILE *f, const struct tb_record *r, int n)
 	      f);
 	for (c = 0; c < TB_NR_CTR; c++)
 		fprintf(f, ",%s", tb_ctr_names[c]);
-	fputs(",targets_busy,reason,note\n", f);
+	fputs(",targets_busy,reason,note,model\n", f);
 	for (i = 0; i < n; i++) {
 		const struct tb_record *x = &r[i];
 
@@ -376,6 +399,8 @@ void tb_write_csv(FILE *f, const struct tb_record *r, int n)
 		csv_str(f, x->reason);
 		fputc(',', f);
 		csv_str(f, x->note);
+		fputc(',', f);
+		csv_str(f, x->model);
 		fputc('\n', f);
 	}
 }
@@ -449,6 +474,10 @@ void tb_write_json(FILE *f, const struct tb_record *r, int n)
 		if (x->note[0]) {
 			fputs(", \"note\": ", f);
 			json_str(f, x->note);
+		}
+		if (x->model[0]) {
+			fputs(", \"model\": ", f);
+			json_str(f, x->model);
 		}
 		fprintf(f, "}%s\n", i + 1 < n ? "," : "");
 	}
@@ -540,6 +569,42 @@ void tb_write_counters(FILE *f, const struct tb_kv *before, int nb,
 			rows[i].delta);
 }
 
+/* The model column: ok, DIFFERS, or - where no check was made. */
+static const char *model_cell(const struct tb_record *x)
+{
+	if (!x->model[0])
+		return "-";
+	return strcmp(x->model, "ok") ? "DIFFERS" : "ok";
+}
+
+int tb_write_model_summary(FILE *f, const struct tb_record *r, int n)
+{
+	int i, checked = 0, differ = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!r[i].available || !r[i].model[0])
+			continue;
+		checked++;
+		if (strcmp(r[i].model, "ok")) {
+			if (!differ)
+				fputs("\nmodel: rows whose counters differ from their model:\n",
+				      f);
+			fprintf(f, "  targets=%s pages=%u %s: %s\n", r[i].targets,
+				r[i].pages, r[i].mode, r[i].model);
+			differ++;
+		}
+	}
+	if (differ)
+		fprintf(f, "model: %d of %d checked rows differ\n", differ,
+			checked);
+	else if (checked)
+		fprintf(f, "\nmodel: the counters of all %d checked rows agree with their model\n",
+			checked);
+	else
+		fputs("\nmodel: no row was checked against a model\n", f);
+	return differ;
+}
+
 void tb_write_table(FILE *f, const struct tb_record *r, int n)
 {
 	const char *targets = "";
@@ -553,16 +618,17 @@ void tb_write_table(FILE *f, const struct tb_record *r, int n)
 		if (strcmp(x->targets, targets)) {
 			targets = x->targets;
 			pages = 0;
-			fprintf(f, "\ntargets=%s\n%6s  %-14s %4s %11s %11s %9s %9s %7s\n",
+			fprintf(f, "\ntargets=%s\n%6s  %-18s %4s %11s %11s %9s %9s %7s  %s\n",
 				targets, "pages", "mode", "cpus", "median_us",
-				"p99_us", "x native", "x ipi", "iters");
+				"p99_us", "x native", "x ipi", "iters",
+				"model");
 		} else if (x->pages != pages) {
 			fputc('\n', f);
 		}
 		pages = x->pages;
 		snprintf(name, sizeof(name), "%s%s", x->mode,
 			 x->available && x->busy ? "*" : "");
-		fprintf(f, "%6u  %-14s", x->pages, name);
+		fprintf(f, "%6u  %-18s", x->pages, name);
 		if (!x->available) {
 			fprintf(f, " unavailable: %s\n", x->reason);
 			continue;
@@ -575,11 +641,12 @@ void tb_write_table(FILE *f, const struct tb_record *r, int n)
 			x->st.p99 / 1e3);
 		table_ratio(f, x->ratio_native);
 		table_ratio(f, x->ratio_ipi);
-		fprintf(f, " %7u\n", x->st.n);
+		fprintf(f, " %7u  %s\n", x->st.n, model_cell(x));
 	}
 	if (busy && idle)
 		fputs("\n* target CPUs busy running user threads during the samples; the other rows\n"
 		      "  had idle targets (woken by the touch IPI). Under TCG an IPI to a busy vCPU\n"
 		      "  is cheap while the host runs that vCPU's thread and very slow while it does\n"
 		      "  not: compare rows with the same target state (tlbbench --busy).\n", f);
+	tb_write_model_summary(f, r, n);
 }
