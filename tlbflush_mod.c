@@ -17,6 +17,7 @@
 #include "tlbflush/bench.h"
 #include "tlbflush/debugfs.h"
 #include "tlbflush/flusher.h"
+#include "tlbflush/footprint.h"
 #include "tlbflush/inject.h"
 #include "tlbflush/module.h"
 #include "tlbflush/oracle.h"
@@ -73,6 +74,7 @@ static int __init tlbf_init(void)
 	if (ret)
 		goto err_debugfs;
 	tlbf_inject_debugfs_init(tlbf_root);
+	tlbf_footprint_init(tlbf_root);
 	ret = tlbf_oracle_init(tlbf_root);
 	if (ret)
 		goto err_bench;
