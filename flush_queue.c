@@ -33,6 +33,7 @@
 #include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/export.h>
+#include <linux/jiffies.h>
 #include <linux/lockdep.h>
 #include <linux/moduleparam.h>
 #include <linux/percpu.h>
@@ -59,6 +60,21 @@ MODULE_PARM_DESC(slow_cpu_ms,
 DEFINE_PER_CPU_ALIGNED(struct tlbf_queue, tlbf_queues);
 
 static enum cpuhp_state tlbf_cpuhp_state;
+
+/*
+ * A kick: the call that makes a CPU perform its lazy queue now, when its
+ * tick is late (tlbf_wait_cpu()). @busy: a kick is queued or running
+ * (serializes the senders of @csd; cleared at the end of the handler).
+ */
+struct tlbf_kick {
+	call_single_data_t csd;
+	atomic_t busy;
+};
+
+static DEFINE_PER_CPU(struct tlbf_kick, tlbf_kicks);
+
+/* A waiter kicks a lazy queue whose tick has not come for this long. */
+#define TLBF_KICK_NS	(2 * TICK_NSEC)
 
 /**
  * tlbf_perform() - execute a stack of ops on this CPU
@@ -270,6 +286,32 @@ bool tlbf_queue_tick(void)
 }
 EXPORT_SYMBOL_GPL(tlbf_queue_tick);
 
+/* The kick handler, on the kicked CPU (IRQs disabled). */
+static void tlbf_queue_kicked(void *info)
+{
+	struct tlbf_kick *k = info;
+
+	tlbf_queue_tick();
+	atomic_set_release(&k->busy, 0);	/* the last access to @k */
+}
+
+/*
+ * Make @cpu perform its lazy queue now (one kick in flight per CPU; none
+ * to an offline CPU, whose queue the CPU-dead callback drains). Any
+ * context with preemption disabled.
+ */
+static void tlbf_queue_kick(int cpu)
+{
+	struct tlbf_kick *k = per_cpu_ptr(&tlbf_kicks, cpu);
+
+	if (atomic_cmpxchg(&k->busy, 0, 1))
+		return;
+	if (smp_call_function_single_async(cpu, &k->csd))
+		atomic_set(&k->busy, 0);
+	else
+		tlbf_stat_inc(TLBF_STAT_LAZY_KICKS);
+}
+
 /**
  * tlbf_queue_cpu_dead() - FL10: complete a dead CPU's queue, no flush
  * @cpu: a dead CPU
@@ -321,22 +363,30 @@ static void tlbf_report_slow(int cpu, u64 waited, const char *what)
 /*
  * Wait until @cpu completed the flush numbered @seq, or went offline.
  * Preemption disabled, IRQs enabled. Reports a slow CPU (FL11).
+ *
+ * A lazy queue waits for the CPU's next tick, which may never come: the
+ * lazy strategy stops a CPU's tick when CPU hotplug starts taking it down,
+ * while it is still online and a target, and this waiter, spinning with
+ * preemption disabled, would then hold off the stop_machine() that takes
+ * it offline. A tick later than TLBF_KICK_NS is replaced by a kick.
  */
 static void tlbf_wait_cpu(int cpu, u64 seq, u64 start)
 {
 	struct tlbf_queue *q = per_cpu_ptr(&tlbf_queues, cpu);
 	u64 bound = (u64)READ_ONCE(tlbf_slow_cpu_ms) * NSEC_PER_MSEC;
-	u64 next = bound, now;
+	u64 next = bound, kick = TLBF_KICK_NS, now;
 
 	/* Pairs with the release in the handler: its flush happened before. */
 	while (smp_load_acquire(&q->done_seq) < seq) {
 		if (!cpu_online(cpu))
 			return;
 		cpu_relax();
-		if (!bound)
-			continue;
 		now = local_clock() - start;
-		if (now < next)
+		if (now >= kick && READ_ONCE(q->lazy)) {
+			tlbf_queue_kick(cpu);
+			kick = now + TLBF_KICK_NS;
+		}
+		if (!bound || now < next)
 			continue;
 		tlbf_report_slow(cpu, now, "a queued flush");
 		next += bound;
@@ -531,6 +581,9 @@ int tlbf_flusher_module_init(void)
 		q->done_seq = 0;
 		q->ipi_inflight = false;
 		q->lazy = false;
+		INIT_CSD(&per_cpu_ptr(&tlbf_kicks, cpu)->csd, tlbf_queue_kicked,
+			 per_cpu_ptr(&tlbf_kicks, cpu));
+		atomic_set(&per_cpu_ptr(&tlbf_kicks, cpu)->busy, 0);
 	}
 	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "tlbflush:dead",
 					NULL, tlbf_queue_cpu_dead);
@@ -558,6 +611,10 @@ void tlbf_flusher_module_exit(void)
 		if (!cpu_online(cpu))
 			tlbf_queue_cpu_dead(cpu);
 	cpus_read_unlock();
+	/* A kick queued to a CPU that went offline ran as it died. */
+	for_each_possible_cpu(cpu)
+		while (atomic_read(&per_cpu_ptr(&tlbf_kicks, cpu)->busy))
+			usleep_range(1000, 2000);
 	/* Handlers run with IRQs disabled: a grace period outlasts them. */
 	synchronize_rcu();
 	rcu_barrier();

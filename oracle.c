@@ -272,7 +272,8 @@ static void tlbf_oracle_last_put(void *ctx, struct tlbf_frame *f)
 	unsigned long va;
 	unsigned int cpu;
 
-	if (tlbf_shadow_holder(c->sh, tlbf_frame_pa(f), &cpu, &va))
+	if (tlbf_shadow_holder(c->sh, tlbf_frame_pa(f),
+			       cpumask_bits(cpu_online_mask), &cpu, &va))
 		tlbf_oracle_report(TLBF_STAT_ORACLE_VIOLATIONS,
 				   "frame pfn %#lx released (FL4) while cpu%u may still reach it through va %#lx; op %s",
 				   f->pfn, cpu, va, c->op_desc);
@@ -461,8 +462,9 @@ static int tlbf_oracle_victim(struct tlbf_oracle_ctx *c, int self)
 
 static int tlbf_oracle_round(struct tlbf_oracle_ctx *c, unsigned int *cpus)
 {
+	struct tlbf_oracle_offline off = { .cpu = -1 };
 	struct tlbf_flusher fl;
-	int self, victim = -1, err;
+	int self, err;
 
 	migrate_disable();
 	self = raw_smp_processor_id();
@@ -481,11 +483,9 @@ static int tlbf_oracle_round(struct tlbf_oracle_ctx *c, unsigned int *cpus)
 	err = tlbf_flusher_dispatch(&fl);
 	if (err)
 		goto out_clean;
-	if (c->p->offline) {
-		victim = tlbf_oracle_victim(c, self);
-		if (victim >= 0 && remove_cpu(victim))
-			victim = -1;
-	}
+	if (c->p->offline)
+		tlbf_oracle_offline_start(&off, tlbf_oracle_victim(c, self),
+					  self);
 	tlbf_flusher_sync(&fl);
 	tlbf_oracle_check_shadow(c);
 	on_each_cpu_mask(c->targets, tlbf_oracle_check, c, true);
@@ -495,8 +495,7 @@ out_finish:
 	tlbf_flusher_finish(&fl);
 out:
 	migrate_enable();
-	if (victim >= 0)
-		add_cpu(victim);
+	tlbf_oracle_offline_end(&off);
 	return err;
 }
 

@@ -3,12 +3,16 @@
  * tlbflush: the oracle's set-up (see include/tlbflush/oracle.h): the live
  * window made at load (module parameters live, live_window_mb), the CPU
  * hotplug checks (FL10 when a CPU comes online; a dead CPU's shadow row
- * is forgotten), and debugfs `oracle` (write a scenario line, read its
- * figures). The scenarios themselves are in oracle.c.
+ * is forgotten), the helper of the offline scenario, and debugfs
+ * `oracle` (write a scenario line, read its figures). The scenarios
+ * themselves are in oracle.c.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/completion.h>
+#include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
+#include <linux/delay.h>
 #include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/export.h>
@@ -17,6 +21,7 @@
 #include <linux/mutex.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/workqueue.h>
 
 #include "tlbflush/flusher.h"
 #include "tlbflush/live.h"
@@ -87,6 +92,72 @@ static int tlbf_oracle_cpu_dead(unsigned int cpu)
 	if (sh)
 		tlbf_shadow_forget_cpu(sh, cpu);
 	return 0;
+}
+
+static void tlbf_oracle_offline_fn(struct work_struct *work)
+{
+	struct tlbf_oracle_offline *o =
+		container_of(work, struct tlbf_oracle_offline, work);
+
+	o->err = remove_cpu(o->cpu);
+	complete(&o->done);
+}
+
+/**
+ * tlbf_oracle_offline_start() - the offline scenario: take @cpu offline
+ *	while the round waits between dispatch and sync
+ * @o: the helper's state, on the round's stack; tlbf_oracle_offline_end()
+ *	must follow
+ * @cpu: the victim, -1 for none (nothing done)
+ * @self: the round's CPU, where it runs with migration disabled (FL1)
+ *
+ * remove_cpu() is not called from the round: if CPU hotplug (another
+ * thread) takes @self down at the same time, it holds the hotplug locks
+ * and waits for the migration-disabled round to leave @self, while
+ * remove_cpu() would wait for those locks. A worker of the unbound
+ * workqueue, not pinned anywhere and with migration enabled, calls it.
+ * The round waits for it only while @self stays active (taking @self down
+ * deactivates it first); then the victim may go offline after sync, which
+ * the round tolerates.
+ */
+void tlbf_oracle_offline_start(struct tlbf_oracle_offline *o, int cpu,
+			       int self)
+{
+	o->cpu = cpu;
+	o->err = -ENODEV;
+	if (cpu < 0)
+		return;
+	INIT_WORK_ONSTACK(&o->work, tlbf_oracle_offline_fn);
+	init_completion(&o->done);
+	queue_work(system_unbound_wq, &o->work);
+	while (!completion_done(&o->done) && cpu_active(self))
+		schedule_timeout_uninterruptible(1);
+}
+
+/**
+ * tlbf_oracle_offline_end() - collect the helper, bring the victim back
+ * @o: as tlbf_oracle_offline_start() left it (o->cpu -1: nothing)
+ *
+ * Migration enabled, process context: waits for the helper, then onlines
+ * the victim if the helper took it down (retrying while the hotplug core
+ * is busy, up to 2 s).
+ */
+void tlbf_oracle_offline_end(struct tlbf_oracle_offline *o)
+{
+	int tries = 0;
+
+	if (o->cpu < 0)
+		return;
+	flush_work(&o->work);
+	destroy_work_on_stack(&o->work);
+	if (o->err)
+		return;
+	while (add_cpu(o->cpu) && ++tries < 100)
+		msleep(20);
+	if (tries == 100)
+		pr_warn("offline scenario: cpu%d did not come back online\n",
+			o->cpu);
+	o->cpu = -1;
 }
 
 /* ---- debugfs `oracle`: write a scenario line, read its figures ---- */

@@ -260,14 +260,23 @@ EXPORT_SYMBOL_GPL(tlbf_shadow_held);
  * tlbf_shadow_holder() - may any CPU still reach the frame at @pa? (b)
  * @sh: the shadow
  * @pa: the frame's physical address
+ * @cpus: bitmap of the CPUs to ask (the online ones), NULL for all
  * @cpu: out: the first CPU found
  * @va: out: the page it reaches @pa through
  *
- * Return: true if some CPU may still hold a translation to @pa.
+ * A CPU outside @cpus is not asked: a CPU that left the online set runs
+ * nothing that reaches the window again and comes back with an empty TLB
+ * (FL10), though its row is forgotten only later, when the CPU-dead
+ * callback runs (tlbf_shadow_forget_cpu()). Frames released in between
+ * are not reachable through it.
+ *
+ * Return: true if some CPU of @cpus may still hold a translation to @pa.
  */
 bool tlbf_shadow_holder(const struct tlbf_shadow *sh, phys_addr_t pa,
-			unsigned int *cpu, unsigned long *va)
+			const unsigned long *cpus, unsigned int *cpu,
+			unsigned long *va)
 {
+	const unsigned int bits = 8 * sizeof(long);
 	unsigned long i;
 	unsigned int c;
 	u64 v;
@@ -275,6 +284,8 @@ bool tlbf_shadow_holder(const struct tlbf_shadow *sh, phys_addr_t pa,
 	for (c = 0; c < sh->nr_cpus; c++) {
 		const u64 *row = &sh->ent[(unsigned long)c * sh->nr_pages];
 
+		if (cpus && !(READ_ONCE(cpus[c / bits]) >> (c % bits) & 1))
+			continue;
 		for (i = 0; i < sh->nr_pages; i++) {
 			v = READ_ONCE(row[i]);
 			if (tlbf_pte_present(v) && tlbf_pte_pa(v) == pa) {

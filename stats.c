@@ -73,6 +73,7 @@ const char *const tlbf_stat_names[TLBF_NR_STATS] = {
 	[TLBF_STAT_ORACLE_VIOLATIONS] = "oracle_violations",
 	[TLBF_STAT_INJECTED_FAULTS] = "injected_faults",
 	[TLBF_STAT_LAZY_FLUSHES] = "lazy_flushes",
+	[TLBF_STAT_LAZY_KICKS] = "lazy_kicks",
 };
 EXPORT_SYMBOL_GPL(tlbf_stat_names);
 

@@ -409,15 +409,8 @@ static void tt_op_oracle(struct tt_worker *w)
 	p.range = tt_rand(w) & 1;
 	p.global = tt_rand(w) & 1;
 	p.rounds = 1 + tt_rand(w) % 2;
-	/*
-	 * The oracle offlines its victim from inside its round, with
-	 * migration disabled; if the hotplug thread takes this CPU down at
-	 * the same time, each waits for the other (seen: cpuhp/2 waiting for
-	 * the migrate-disabled worker, the worker for device_hotplug_lock).
-	 * With hotplug on, the hotplug thread covers offlining instead.
-	 */
-	p.offline = !tlbf_tt.onoff_ms && num_online_cpus() >= 3 &&
-		    !(tt_rand(w) % 8);
+	/* Also while the hotplug thread runs (oracle_setup.c: the helper). */
+	p.offline = num_online_cpus() >= 3 && !(tt_rand(w) % 8);
 	err = tlbf_oracle_run(&p, &r);
 	this_cpu_inc(tlbf_tt_cpu_ops);
 	atomic64_inc(&tlbf_tt.oracle_runs);

@@ -24,7 +24,9 @@
 #ifndef _TLBFLUSH_ORACLE_H
 #define _TLBFLUSH_ORACLE_H
 
+#include <linux/completion.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 #include "tlbflush/flusher.h"
 
@@ -102,6 +104,25 @@ struct tlbf_oracle_result {
 	unsigned int cpus;
 	u64 ns;
 };
+
+/**
+ * struct tlbf_oracle_offline - the offline scenario's helper (oracle.c
+ *	and oracle_setup.c only)
+ * @work: calls remove_cpu() on an unbound worker, migration enabled
+ * @done: remove_cpu() returned
+ * @cpu: the victim, -1 if none
+ * @err: what remove_cpu() returned (0: the victim went offline here)
+ */
+struct tlbf_oracle_offline {
+	struct work_struct work;
+	struct completion done;
+	int cpu;
+	int err;
+};
+
+void tlbf_oracle_offline_start(struct tlbf_oracle_offline *o, int cpu,
+			       int self);
+void tlbf_oracle_offline_end(struct tlbf_oracle_offline *o);
 
 extern const char *const tlbf_oracle_target_names[TLBF_ORACLE_NR_TARGETS];
 extern const char *const tlbf_oracle_change_names[TLBF_ORACLE_NR_CHANGES];

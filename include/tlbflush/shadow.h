@@ -18,7 +18,7 @@
  *      entry that differs from the tables (other frame, or writable where
  *      the tables say read-only, or anything where they say absent);
  *  (b) tlbf_shadow_holder(): a frame about to return to its pool that
- *      some CPU may still reach.
+ *      some online CPU may still reach (an offline CPU's TLB is gone).
  *
  * Concurrency: entry (cpu, ...) is written only on that CPU (or by the
  * owner while the CPU is offline) and read anywhere, with READ_ONCE /
@@ -76,7 +76,8 @@ void tlbf_shadow_promise(struct tlbf_shadow *sh, unsigned int cpu,
 tlbf_pte_t tlbf_shadow_held(const struct tlbf_shadow *sh, unsigned int cpu,
 			    unsigned long va);
 bool tlbf_shadow_holder(const struct tlbf_shadow *sh, phys_addr_t pa,
-			unsigned int *cpu, unsigned long *va);
+			const unsigned long *cpus, unsigned int *cpu,
+			unsigned long *va);
 unsigned long tlbf_shadow_count(const struct tlbf_shadow *sh,
 				unsigned int cpu);
 
