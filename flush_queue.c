@@ -134,18 +134,26 @@ void tlbf_batch_get(struct tlbf_batch *b, unsigned int refs)
 }
 EXPORT_SYMBOL_GPL(tlbf_batch_get);
 
+static void tlbf_batch_free_rcu(struct rcu_head *rcu)
+{
+	kfree(container_of(rcu, struct tlbf_batch, rcu));
+}
+
 /**
  * tlbf_batch_put() - a target performed the flush: drop its reference
  * @b: the batch (NULL: nothing)
  *
  * Any context. The last put puts the frames (FL4: after an RCU grace
- * period they are free).
+ * period they are free). The batch itself is freed after a grace period
+ * too: the last put often runs in a flush IPI, where kfree() may take
+ * the slab's spinlock_t (a sleeping lock on PREEMPT_RT; lockdep says
+ * "Invalid wait context").
  */
 void tlbf_batch_put(struct tlbf_batch *b)
 {
 	if (b && atomic_dec_and_test(&b->refs)) {
 		tlbf_put_frames(b->frames);
-		kfree(b);
+		call_rcu(&b->rcu, tlbf_batch_free_rcu);
 	}
 }
 EXPORT_SYMBOL_GPL(tlbf_batch_put);

@@ -9,6 +9,7 @@
 
 #include <linux/atomic.h>
 #include <linux/percpu.h>
+#include <linux/rcupdate.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -31,12 +32,14 @@ struct tlbf_batch_link {
  * @refs: targets that have not flushed yet
  * @frames: PENDING frames (->next list), one reference each
  * @nr_links: entries of @link
+ * @rcu: the batch is freed after a grace period (see tlbf_batch_put())
  * @link: one per remote target of a queued delivery
  */
 struct tlbf_batch {
 	atomic_t refs;
 	struct tlbf_frame *frames;
 	unsigned int nr_links;
+	struct rcu_head rcu;
 	struct tlbf_batch_link link[];
 };
 

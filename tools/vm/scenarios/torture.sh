@@ -140,6 +140,7 @@ torture_run torture torture_duration="$SECS" \
 grep -q "^End of test: SUCCESS" $D/torture
 check $? "torture: $(grep '^End of test' $D/torture)"
 echo "# torture: $(grep '^ops per cpu' $D/torture)"
+echo "# counters: $(grep -E '^(dispatches|ipis_sent|lazy_flushes|lazy_kicks|queues_drained_offline|slow_cpu_reports) ' $D/stats | tr '\n' ' ')"
 [ "$(end_field stale_reads)" = 0 ] && [ "$(end_field stale_writes)" = 0 ] &&
 	[ "$(end_field oracle_violations)" = 0 ] && [ "$(end_field oracle_runs)" -gt 0 ]
 check $? "torture: oracle ran and saw nothing stale: $(grep '^oracle_runs' $D/torture)"
