@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tlbflush: the strategy registry and the direct delivery helper (see
- * include/tlbflush/strategy.h). debugfs `strategies` lists what is
+ * tlbflush: the strategy registry and the delivery helpers strategies are
+ * built from: queued (per-CPU queues of flush_queue.c, with or without
+ * IPIs) and direct (see include/tlbflush/strategy.h). debugfs `strategies` lists what is
  * registered: name, threshold, flags, description.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -240,6 +241,79 @@ int tlbf_deliver_direct(struct tlbf_flusher *fl, struct tlbf_dispatch *d,
 	return 0;
 }
 EXPORT_SYMBOL_GPL(tlbf_deliver_direct);
+
+/*
+ * Queue @remote_ops for every CPU of d->remote, with one batch link each;
+ * IPIs to those with none in flight if @send_ipi. Then the local flush.
+ */
+static int tlbf_deliver(struct tlbf_flusher *fl, struct tlbf_dispatch *d,
+			const struct tlbf_ops *remote_ops, bool send_ipi)
+{
+	struct cpumask *ipi = d->remote;
+	unsigned int i = 0, sent;
+	int cpu;
+
+	for_each_cpu(cpu, ipi) {
+		struct tlbf_batch_link *link = NULL;
+
+		if (d->batch && !WARN_ON_ONCE(i >= d->batch->nr_links)) {
+			link = &d->batch->link[i++];
+			link->batch = d->batch;
+		}
+		cpumask_set_cpu(cpu, fl->waitset);
+		if (!tlbf_queue_enqueue(cpu, remote_ops, link, !send_ipi)) {
+			__cpumask_clear_cpu(cpu, ipi);
+			if (send_ipi)
+				tlbf_stat_inc(TLBF_STAT_IPIS_COALESCED);
+		}
+	}
+	sent = cpumask_weight(ipi);
+	if (sent) {
+		tlbf_stat_add(TLBF_STAT_IPIS_SENT, sent);
+		smp_call_function_many(ipi, tlbf_queue_ipi, NULL, false);
+	}
+	/* The local flush overlaps the remote ones. */
+	if (d->local) {
+		tlbf_perform(d->ops);
+		tlbf_stat_inc(TLBF_STAT_LOCAL_FLUSHES);
+		tlbf_batch_put(d->batch);
+	}
+	return 0;
+}
+
+/**
+ * tlbf_deliver_queued() - FL7: queue the ops, IPI the targets, flush here
+ * @fl: the flusher
+ * @d: the dispatch (d->remote is used as the IPI mask)
+ * @remote_ops: what the remote targets perform (usually d->ops)
+ *
+ * Returns at once; tlbf_flusher_wait() waits for the targets.
+ *
+ * Return: 0.
+ */
+int tlbf_deliver_queued(struct tlbf_flusher *fl, struct tlbf_dispatch *d,
+			const struct tlbf_ops *remote_ops)
+{
+	return tlbf_deliver(fl, d, remote_ops, true);
+}
+EXPORT_SYMBOL_GPL(tlbf_deliver_queued);
+
+/**
+ * tlbf_deliver_lazy() - queue the ops without any IPI (LATR)
+ * @fl: the flusher
+ * @d: the dispatch
+ *
+ * Each remote target performs its queue when something runs it: its next
+ * tlbf_queue_tick() (the lazy strategy's per-CPU tick), or a queue IPI of
+ * another delivery that comes first. The local flush happens now.
+ *
+ * Return: 0.
+ */
+int tlbf_deliver_lazy(struct tlbf_flusher *fl, struct tlbf_dispatch *d)
+{
+	return tlbf_deliver(fl, d, d->ops, false);
+}
+EXPORT_SYMBOL_GPL(tlbf_deliver_lazy);
 
 static int tlbf_strategies_show(struct seq_file *m, void *v)
 {
