@@ -169,6 +169,25 @@ static void tlbf_oracle_sees_early_release(struct kunit *test)
 			       false, TLBF_STAT_ORACLE_VIOLATIONS);
 }
 
+/*
+ * The same with a target taken offline between dispatch and sync: check
+ * (b) asks only the online CPUs (an offline CPU's TLB is gone), and the
+ * online targets that still hold the frames are reported.
+ */
+static void tlbf_oracle_sees_early_release_offline(struct kunit *test)
+{
+	const struct tlbf_oracle_params p = {
+		.strategy = &tlbf_strategy_async, .targets = TLBF_ORACLE_ALL,
+		.change = TLBF_ORACLE_UNMAP, .pages = 4, .rounds = 2,
+		.offline = true,
+	};
+
+	if (num_online_cpus() < 3)
+		kunit_skip(test, "needs 3 CPUs: a victim and a holder");
+	tlbf_oracle_injected(test, TLBF_INJ_EARLY_RELEASE, &p,
+			     TLBF_STAT_ORACLE_VIOLATIONS);
+}
+
 /* 32 pages performed page by page: FL6 says flush all. */
 static void tlbf_oracle_sees_threshold_off_by_one(struct kunit *test)
 {
@@ -261,6 +280,7 @@ static struct kunit_case tlbf_oracle_cases[] = {
 	KUNIT_CASE(tlbf_oracle_sees_skip_ops),
 	KUNIT_CASE(tlbf_oracle_sees_early_ack),
 	KUNIT_CASE(tlbf_oracle_sees_early_release),
+	KUNIT_CASE_SLOW(tlbf_oracle_sees_early_release_offline),
 	KUNIT_CASE(tlbf_oracle_sees_threshold_off_by_one),
 	KUNIT_CASE_SLOW(tlbf_oracle_sees_drop_target),
 	KUNIT_CASE_SLOW(tlbf_oracle_sees_store_after_protect),

@@ -104,6 +104,14 @@ end_field() { # NAME: a key=value of the torture's end lines
 	tr ' ' '\n' < $D/torture | awk -F= -v k="$1" '$1 == k { print $2 }' | head -n1
 }
 
+# phase NAME: the time since the last phase mark, for tuning (make check)
+t_last=$(cut -d. -f1 /proc/uptime)
+phase() {
+	t_now=$(cut -d. -f1 /proc/uptime)
+	echo "# phase $1: $((t_now - t_last)) s"
+	t_last=$t_now
+}
+
 ncpu=$(grep -c ^processor /proc/cpuinfo)
 echo "# cpus $ncpu, torture ${SECS}s, onoff ${ONOFF}ms, $CYCLES cycles, selftest $SELFTEST"
 
@@ -169,6 +177,8 @@ if [ $scf = 1 ]; then
 	esac
 fi
 
+phase "stress (torture, scftorture, tlbload)"
+
 # ---- 4. the checkers of the torture fire (T3) ----
 expect_fail=0
 if [ "$SELFTEST" = 1 ]; then
@@ -204,6 +214,8 @@ if [ "$SELFTEST" = 1 ]; then
 	fi
 fi
 
+phase self-tests
+
 # ---- 5. insmod/rmmod cycles with flushes and torture runs in flight ----
 grep -q '^tlbflush ' /proc/modules && rmmod tlbflush
 i=0
@@ -233,6 +245,8 @@ echo "# torture runs that ended FAILURE: $failed_runs, self-tests that must: $ex
 [ "$failed_runs" = "$expect_fail" ]
 check $? "no torture run but the self-tests ended FAILURE"
 
+phase "$i insmod/rmmod cycles"
+
 # ---- 6. kmemleak ----
 K=/sys/kernel/debug/kmemleak
 if [ -w $K ]; then
@@ -248,5 +262,6 @@ else
 	echo "# no kmemleak here"
 fi
 
+phase kmemleak
 echo "# $checks checks, $fail failed"
 [ $fail = 0 ]
