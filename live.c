@@ -224,35 +224,60 @@ void tlbf_live_destroy(struct tlbf_live *lv)
 }
 EXPORT_SYMBOL_GPL(tlbf_live_destroy);
 
-/** tlbf_live_base() - first VA of the window */
+/**
+ * tlbf_live_base() - first VA of the window
+ * @lv: the live window
+ *
+ * Return: the first virtual address of the window.
+ */
 unsigned long tlbf_live_base(const struct tlbf_live *lv)
 {
 	return lv->base;
 }
 EXPORT_SYMBOL_GPL(tlbf_live_base);
 
-/** tlbf_live_size() - bytes of the window */
+/**
+ * tlbf_live_size() - bytes of the window
+ * @lv: the live window
+ *
+ * Return: the size of the window in bytes.
+ */
 unsigned long tlbf_live_size(const struct tlbf_live *lv)
 {
 	return lv->size;
 }
 EXPORT_SYMBOL_GPL(tlbf_live_size);
 
-/** tlbf_live_mapper() - the mapper whose tables the MMU walks */
+/**
+ * tlbf_live_mapper() - the mapper whose tables the MMU walks
+ * @lv: the live window
+ *
+ * Return: the window's mapper, whose tables the MMU walks.
+ */
 struct tlbf_mapper *tlbf_live_mapper(struct tlbf_live *lv)
 {
 	return lv->mapper;
 }
 EXPORT_SYMBOL_GPL(tlbf_live_mapper);
 
-/** tlbf_live_pool() - the window's frame pool */
+/**
+ * tlbf_live_pool() - the window's frame pool
+ * @lv: the live window
+ *
+ * Return: the pool of the window's tables and frames.
+ */
 struct tlbf_pool *tlbf_live_pool(struct tlbf_live *lv)
 {
 	return lv->pool;
 }
 EXPORT_SYMBOL_GPL(tlbf_live_pool);
 
-/** tlbf_live_grafted() - chunks whose kernel PMD links a private PT now */
+/**
+ * tlbf_live_grafted() - chunks whose kernel PMD links a private PT now
+ * @lv: the live window
+ *
+ * Return: the number of chunks whose kernel PMD links a private PT now.
+ */
 unsigned int tlbf_live_grafted(const struct tlbf_live *lv)
 {
 	return READ_ONCE(lv->grafted);

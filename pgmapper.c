@@ -107,6 +107,8 @@ EXPORT_SYMBOL_GPL(tlbf_mapper_root);
 /**
  * tlbf_mapper_pool() - the pool of a mapper
  * @m: the mapper
+ *
+ * Return: the pool @m allocates its tables and frames from.
  */
 struct tlbf_pool *tlbf_mapper_pool(struct tlbf_mapper *m)
 {

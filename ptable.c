@@ -213,6 +213,8 @@ EXPORT_SYMBOL_GPL(tlbf_pool_destroy);
 /**
  * tlbf_pool_nr_frames() - size of a pool
  * @pool: the pool
+ *
+ * Return: the number of frames @pool was created with.
  */
 unsigned long tlbf_pool_nr_frames(struct tlbf_pool *pool)
 {
@@ -489,6 +491,8 @@ EXPORT_SYMBOL_GPL(tlbf_default_pool);
 
 /**
  * tlbf_frames_in_use_total() - frames in use over all pools (gauge)
+ *
+ * Return: frames allocated and not yet freed, summed over pools.
  */
 unsigned long tlbf_frames_in_use_total(void)
 {
@@ -498,6 +502,8 @@ EXPORT_SYMBOL_GPL(tlbf_frames_in_use_total);
 
 /**
  * tlbf_frames_pending_total() - PENDING frames over all pools (gauge)
+ *
+ * Return: frames waiting for a flush (FL4), summed over pools.
  */
 unsigned long tlbf_frames_pending_total(void)
 {
@@ -539,6 +545,8 @@ EXPORT_SYMBOL_GPL(tlbf_pt_walk);
 /**
  * tlbf_pt_table_empty() - does a table have no non-zero entry?
  * @table: a table (512 entries)
+ *
+ * Return: true when all 512 entries of @table are zero.
  */
 bool tlbf_pt_table_empty(const tlbf_pte_t *table)
 {

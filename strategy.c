@@ -148,6 +148,8 @@ EXPORT_SYMBOL_GPL(tlbf_strategy_get_next);
 /**
  * tlbf_strategy_threshold() - the FL6 threshold a strategy's stacks use
  * @s: the strategy
+ *
+ * Return: @s's own threshold, or tlbf_flush_all_threshold when it sets none.
  */
 unsigned int tlbf_strategy_threshold(const struct tlbf_strategy *s)
 {

@@ -75,5 +75,6 @@ static struct kunit_suite tlbf_module_suite = {
 
 kunit_test_suites(&tlbf_module_suite);
 
+MODULE_IMPORT_NS(TLBFLUSH);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suites of the tlbflush test bed");

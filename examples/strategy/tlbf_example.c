@@ -70,5 +70,6 @@ static void __exit tlbf_example_exit(void)
 
 module_init(tlbf_example_init);
 module_exit(tlbf_example_exit);
+MODULE_IMPORT_NS(TLBFLUSH);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("tlbflush example strategy (" TLBF_EXAMPLE_NAME ")");

@@ -48,6 +48,8 @@ struct tlbf_op {
 
 /**
  * tlbf_op_all() - the op "flush every non-global translation"
+ *
+ * Return: TLBF_OP_ALL.
  */
 static inline struct tlbf_op tlbf_op_all(void)
 {
@@ -56,6 +58,8 @@ static inline struct tlbf_op tlbf_op_all(void)
 
 /**
  * tlbf_op_all_global() - the op "flush every translation, global ones too"
+ *
+ * Return: TLBF_OP_ALL_GLOBAL.
  */
 static inline struct tlbf_op tlbf_op_all_global(void)
 {
@@ -76,6 +80,8 @@ static inline struct tlbf_op tlbf_op_all_for(unsigned long va)
 /**
  * tlbf_op_page() - the op "flush the page containing @va"
  * @va: any address in the page
+ *
+ * Return: a one-page op for the page of @va.
  */
 static inline struct tlbf_op tlbf_op_page(unsigned long va)
 {
@@ -101,25 +107,45 @@ static inline struct tlbf_op tlbf_op_range(unsigned long va,
 	return (struct tlbf_op){ .word = (va & ~TLBF_OP_NR_MASK) | nr_pages };
 }
 
-/** tlbf_op_nr_pages() - pages of a page/range op, 0 for flush all */
+/**
+ * tlbf_op_nr_pages() - pages of a page/range op, 0 for flush all
+ * @op: the op
+ *
+ * Return: the pages of a page or range op, 0 for flush all.
+ */
 static inline unsigned long tlbf_op_nr_pages(struct tlbf_op op)
 {
 	return op.word & TLBF_OP_NR_MASK;
 }
 
-/** tlbf_op_va() - first page of a page/range op */
+/**
+ * tlbf_op_va() - first page of a page/range op
+ * @op: the op
+ *
+ * Return: the first page of a page or range op.
+ */
 static inline unsigned long tlbf_op_va(struct tlbf_op op)
 {
 	return op.word & ~TLBF_OP_NR_MASK;
 }
 
-/** tlbf_op_is_all() - is @op a "flush all" (global or not)? */
+/**
+ * tlbf_op_is_all() - is @op a "flush all" (global or not)?
+ * @op: the op
+ *
+ * Return: true for both kinds of flush all.
+ */
 static inline bool tlbf_op_is_all(struct tlbf_op op)
 {
 	return op.word == TLBF_OP_ALL.word || op.word == TLBF_OP_ALL_GLOBAL.word;
 }
 
-/** tlbf_op_is_global() - does @op drop global translations? */
+/**
+ * tlbf_op_is_global() - does @op drop global translations?
+ * @op: the op
+ *
+ * Return: true for a global flush all or an op on upper-half addresses.
+ */
 static inline bool tlbf_op_is_global(struct tlbf_op op)
 {
 	if (tlbf_op_is_all(op))
@@ -161,6 +187,9 @@ void tlbf_ops_init_threshold(struct tlbf_ops *ops, unsigned int threshold);
 /**
  * tlbf_ops_threshold() - the FL6 threshold a stack follows now
  * @ops: the stack
+ *
+ * Return: the stack's own threshold, or tlbf_flush_all_threshold when it
+ * has none.
  */
 static inline unsigned int tlbf_ops_threshold(const struct tlbf_ops *ops)
 {
@@ -172,7 +201,12 @@ void tlbf_ops_push(struct tlbf_ops *ops, struct tlbf_op op);
 void tlbf_ops_merge(struct tlbf_ops *dst, const struct tlbf_ops *src);
 void tlbf_ops_copy(struct tlbf_ops *dst, const struct tlbf_ops *src);
 
-/** tlbf_ops_empty() - does the stack flush nothing? */
+/**
+ * tlbf_ops_empty() - does the stack flush nothing?
+ * @ops: the stack
+ *
+ * Return: true when the stack holds no op and is not flush all.
+ */
 static inline bool tlbf_ops_empty(const struct tlbf_ops *ops)
 {
 	return !ops->all && !ops->nr_ops;

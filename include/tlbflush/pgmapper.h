@@ -46,6 +46,8 @@
 
 /**
  * tlbf_flags_new() - default leaf flags: kernel, read-only, no-exec
+ *
+ * Return: TLBF_PTE_NX (present is implied, no RW, no US).
  */
 static inline u64 tlbf_flags_new(void)
 {
@@ -57,37 +59,71 @@ static inline u64 tlbf_flags_update(u64 flags, u64 bit, bool value)
 	return value ? flags | bit : flags & ~bit;
 }
 
-/** tlbf_flags_set_write() - writable (RW) or read-only @flags */
+/**
+ * tlbf_flags_set_write() - writable (RW) or read-only @flags
+ * @flags: leaf flags
+ * @value: true for RW
+ *
+ * Return: @flags with RW set to @value.
+ */
 static inline u64 tlbf_flags_set_write(u64 flags, bool value)
 {
 	return tlbf_flags_update(flags, TLBF_PTE_RW, value);
 }
 
-/** tlbf_flags_set_user() - user-accessible (US) or kernel-only @flags */
+/**
+ * tlbf_flags_set_user() - user-accessible (US) or kernel-only @flags
+ * @flags: leaf flags
+ * @value: true for US
+ *
+ * Return: @flags with US set to @value.
+ */
 static inline u64 tlbf_flags_set_user(u64 flags, bool value)
 {
 	return tlbf_flags_update(flags, TLBF_PTE_US, value);
 }
 
-/** tlbf_flags_set_execute() - executable (NX clear) or not */
+/**
+ * tlbf_flags_set_execute() - executable (NX clear) or not
+ * @flags: leaf flags
+ * @value: true to allow execution
+ *
+ * Return: @flags with NX set to !@value.
+ */
 static inline u64 tlbf_flags_set_execute(u64 flags, bool value)
 {
 	return tlbf_flags_update(flags, TLBF_PTE_NX, !value);
 }
 
-/** tlbf_flags_set_cache_disable() - PCD on or off */
+/**
+ * tlbf_flags_set_cache_disable() - PCD on or off
+ * @flags: leaf flags
+ * @value: true for PCD
+ *
+ * Return: @flags with PCD set to @value.
+ */
 static inline u64 tlbf_flags_set_cache_disable(u64 flags, bool value)
 {
 	return tlbf_flags_update(flags, TLBF_PTE_PCD, value);
 }
 
-/** tlbf_flags_set_write_through() - PWT on or off */
+/**
+ * tlbf_flags_set_write_through() - PWT on or off
+ * @flags: leaf flags
+ * @value: true for PWT
+ *
+ * Return: @flags with PWT set to @value.
+ */
 static inline u64 tlbf_flags_set_write_through(u64 flags, bool value)
 {
 	return tlbf_flags_update(flags, TLBF_PTE_PWT, value);
 }
 
-/** tlbf_flags_mmio() - DragonOS mmio_flags(): kernel, RW, exec, PCD, PWT */
+/**
+ * tlbf_flags_mmio() - DragonOS mmio_flags(): kernel, RW, exec, PCD, PWT
+ *
+ * Return: RW | PCD | PWT.
+ */
 static inline u64 tlbf_flags_mmio(void)
 {
 	return TLBF_PTE_RW | TLBF_PTE_PCD | TLBF_PTE_PWT;
@@ -162,6 +198,8 @@ void tlbf_req_cleanup(struct tlbf_flush_req *req);
 /**
  * tlbf_req_live() - must @req still be consumed?
  * @req: the request
+ *
+ * Return: true while @req holds a flush or frames not yet consumed.
  */
 static inline bool tlbf_req_live(const struct tlbf_flush_req *req)
 {

@@ -195,6 +195,8 @@ static inline bool tlbf_va_valid(unsigned long va)
 /**
  * tlbf_va_is_user() - lower (user) half of the address space?
  * @va: canonical virtual address (in the running paging mode)
+ *
+ * Return: true when bit 63 of @va is clear.
  */
 static inline bool tlbf_va_is_user(unsigned long va)
 {
@@ -216,6 +218,8 @@ static inline unsigned long tlbf_va_sign_extend(unsigned long va)
 /**
  * tlbf_level_shift() - log2 of the span of one entry at @level
  * @level: 0 (PT, 4 KiB) .. 3 (PML4, 512 GiB)
+ *
+ * Return: 12, 21, 30 or 39.
  */
 static inline unsigned int tlbf_level_shift(int level)
 {
@@ -226,6 +230,8 @@ static inline unsigned int tlbf_level_shift(int level)
  * tlbf_va_index() - index of @va's entry in the table at @level
  * @va: virtual address
  * @level: 0..3
+ *
+ * Return: 0..511.
  */
 static inline unsigned int tlbf_va_index(unsigned long va, int level)
 {
@@ -250,6 +256,8 @@ static inline unsigned long tlbf_entry_base(unsigned long table_base,
 /**
  * tlbf_pte_present() - is the P bit set?
  * @e: entry
+ *
+ * Return: true when TLBF_PTE_P is set in @e.
  */
 static inline bool tlbf_pte_present(tlbf_pte_t e)
 {
@@ -259,6 +267,8 @@ static inline bool tlbf_pte_present(tlbf_pte_t e)
 /**
  * tlbf_pte_pa() - physical address held by an entry
  * @e: entry
+ *
+ * Return: the bits of @e under TLBF_PTE_ADDR_MASK.
  */
 static inline phys_addr_t tlbf_pte_pa(tlbf_pte_t e)
 {
@@ -269,6 +279,8 @@ static inline phys_addr_t tlbf_pte_pa(tlbf_pte_t e)
  * tlbf_pte_make() - build an entry
  * @pa: page-aligned physical address below 2^52
  * @flags: entry bits outside TLBF_PTE_ADDR_MASK
+ *
+ * Return: @pa and @flags merged into one entry.
  */
 static inline tlbf_pte_t tlbf_pte_make(phys_addr_t pa, u64 flags)
 {
