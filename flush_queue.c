@@ -54,9 +54,6 @@
 
 unsigned int tlbf_slow_cpu_ms = 1000;
 EXPORT_SYMBOL_GPL(tlbf_slow_cpu_ms);
-module_param_named(slow_cpu_ms, tlbf_slow_cpu_ms, uint, 0644);
-MODULE_PARM_DESC(slow_cpu_ms,
-		 "Report a CPU that has not completed a flush after this many ms (FL11; 0 = never)");
 
 DEFINE_PER_CPU_ALIGNED(struct tlbf_queue, tlbf_queues);
 

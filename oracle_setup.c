@@ -31,16 +31,6 @@
 #include "tlbflush/stats.h"
 #include "tlbflush/strategy.h"
 
-static bool live = true;
-module_param(live, bool, 0444);
-MODULE_PARM_DESC(live,
-		 "Create the live window at load: the MMU walks the mapper's tables, the oracle checks flushers (default on)");
-
-static unsigned int live_window_mb = TLBF_LIVE_DEFAULT_MB;
-module_param(live_window_mb, uint, 0444);
-MODULE_PARM_DESC(live_window_mb,
-		 "Size of the live window in MiB, a multiple of 2, 2..256 (default 2)");
-
 static struct tlbf_live *tlbf_live_window;
 static enum cpuhp_state tlbf_oracle_cpuhp;
 
@@ -271,13 +261,16 @@ static const struct file_operations tlbf_oracle_fops = {
 /**
  * tlbf_oracle_init() - live window, hotplug checks, debugfs `oracle`
  * @root: the module's debugfs directory
+ * @live: make the live window (module parameter live)
+ * @live_window_mb: its size in MiB (module parameter live_window_mb)
  *
  * A live window that cannot be set up is reported and leaves the oracle
  * unavailable (-ENODEV from its runs); that is not a load error.
  *
  * Return: 0, -EINVAL for a bad live_window_mb, or a CPU hotplug error.
  */
-int tlbf_oracle_init(struct dentry *root)
+int tlbf_oracle_init(struct dentry *root, bool live,
+		     unsigned int live_window_mb)
 {
 	int ret;
 

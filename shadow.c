@@ -3,6 +3,8 @@
  * tlbflush: the shadow TLB (see include/tlbflush/shadow.h). Pure code,
  * also compiled in tests/host.
  */
+#define pr_fmt(fmt) "tlbflush: " fmt
+
 #include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/export.h>
@@ -40,7 +42,7 @@ void tlbf_oracle_report(enum tlbf_stat stat, const char *fmt, ...)
 	va_start(args, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, args);
 	va_end(args);
-	pr_err("tlbflush: oracle: %s: %s\n", tlbf_stat_names[stat], msg);
+	pr_err("oracle: %s: %s\n", tlbf_stat_names[stat], msg);
 }
 EXPORT_SYMBOL_GPL(tlbf_oracle_report);
 

@@ -2,6 +2,8 @@
 /*
  * tlbflush: per-CPU event counters (see include/tlbflush/stats.h).
  */
+#define pr_fmt(fmt) "tlbflush: " fmt
+
 #include <linux/cpumask.h>
 #include <linux/export.h>
 #include <linux/kernel.h>
@@ -147,7 +149,7 @@ void tlbf_misuse(enum tlbf_stat stat, bool *warned, const char *fmt, ...)
 		WRITE_ONCE(*warned, true);
 		WARN(1, "tlbflush: misuse: %s\n", msg);
 	} else {
-		pr_info("tlbflush: misuse: %s\n", msg);
+		pr_info("misuse: %s\n", msg);
 	}
 }
 EXPORT_SYMBOL_GPL(tlbf_misuse);

@@ -132,7 +132,8 @@ int tlbf_oracle_run(const struct tlbf_oracle_params *p,
 struct tlbf_live *tlbf_oracle_live(void);
 int tlbf_oracle_check_cpu_queue(unsigned int cpu);
 
-int tlbf_oracle_init(struct dentry *root);
+int tlbf_oracle_init(struct dentry *root, bool live,
+		     unsigned int live_window_mb);
 void tlbf_oracle_exit(void);
 
 #endif /* _TLBFLUSH_ORACLE_H */
