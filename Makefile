@@ -12,13 +12,17 @@
 #                                                and at 128 (stock): results/scale
 #   make fuzz                                    run the host fuzzer (long)
 #   make checkpatch                              checkpatch --strict on the sources
+#   make dkms-install [KVER=...]                 sources to /usr/src/tlbflush-VER,
+#                                                dkms add, build, install
+#   make dkms-remove                             dkms remove --all, sources gone
 #
 # Kbuild reads ./Kbuild for the module itself.
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 OUT ?= results
 
-.PHONY: all modules clean check host-test fuzz bench checkpatch torture scale
+.PHONY: all modules clean check host-test fuzz bench checkpatch torture scale \
+	dkms-src dkms-install dkms-remove
 
 all: modules
 
@@ -57,3 +61,27 @@ scale:
 
 checkpatch:
 	tools/check-patch
+
+# DKMS (dkms.conf). dkms-src copies what the module build needs into
+# $(DKMS_SOURCETREE)/tlbflush-VERSION; tools/check-dkms uses it with a
+# private tree, dkms-install with the system's.
+DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
+DKMS_SOURCETREE ?= /usr/src
+DKMS_SRC := $(DKMS_SOURCETREE)/tlbflush-$(DKMS_VERSION)
+DKMS_FILES := dkms.conf Kbuild Makefile \
+	$(filter-out %.mod.c,$(wildcard *.c)) $(wildcard *.h) include \
+	strategies kunit tests/common
+
+dkms-src:
+	rm -rf $(DKMS_SRC)
+	mkdir -p $(DKMS_SRC)
+	cp -r --parents $(DKMS_FILES) $(DKMS_SRC)/
+
+dkms-install: dkms-src
+	dkms add -m tlbflush -v $(DKMS_VERSION)
+	dkms build -m tlbflush -v $(DKMS_VERSION) $(if $(KVER),-k $(KVER))
+	dkms install -m tlbflush -v $(DKMS_VERSION) $(if $(KVER),-k $(KVER))
+
+dkms-remove:
+	-dkms remove -m tlbflush -v $(DKMS_VERSION) --all
+	rm -rf $(DKMS_SRC)
