@@ -50,7 +50,7 @@ const char *const tlbf_bench_target_names[3] = {
 	[TLBF_BENCH_T_OTHERS] = "others",
 	[TLBF_BENCH_T_ALL] = "all",
 };
-EXPORT_SYMBOL_GPL(tlbf_bench_target_names);
+EXPORT_SYMBOL_IF_KUNIT(tlbf_bench_target_names);
 
 /* The pages every mode flushes: live kernel mappings owned by the bench. */
 static u8 tlbf_bench_pages[TLBF_BENCH_MAX_PAGES * PAGE_SIZE] __aligned(PAGE_SIZE);
@@ -69,7 +69,7 @@ unsigned long tlbf_bench_buffer(void)
 {
 	return (unsigned long)tlbf_bench_pages;
 }
-EXPORT_SYMBOL_GPL(tlbf_bench_buffer);
+EXPORT_SYMBOL_IF_KUNIT(tlbf_bench_buffer);
 
 /* Runs are possible between tlbf_bench_init() and tlbf_bench_exit(). */
 void tlbf_bench_buffer_init(bool on)
@@ -124,7 +124,7 @@ void tlbf_bench_summarize(u64 *samples, unsigned int n,
 	s->p90 = tlbf_percentile(samples, n, 90);
 	s->p99 = tlbf_percentile(samples, n, 99);
 }
-EXPORT_SYMBOL_GPL(tlbf_bench_summarize);
+EXPORT_SYMBOL_IF_KUNIT(tlbf_bench_summarize);
 
 /* A mode of a run; flusher modes hold their strategy for the run. */
 struct tlbf_bench_mode {
@@ -493,4 +493,4 @@ out:
 	kfree(c);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(tlbf_bench_run);
+EXPORT_SYMBOL_IF_KUNIT(tlbf_bench_run);

@@ -123,7 +123,7 @@ out:
 	kfree(copy);
 	return ret;
 }
-EXPORT_SYMBOL_GPL(tlbf_bench_parse);
+EXPORT_SYMBOL_IF_KUNIT(tlbf_bench_parse);
 
 /* ------------------------------------------------------------ formatting */
 

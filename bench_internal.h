@@ -7,6 +7,8 @@
 #ifndef _TLBFLUSH_BENCH_INTERNAL_H
 #define _TLBFLUSH_BENCH_INTERNAL_H
 
+/* bench.c, bench_modes.c, bench_debugfs.c: EXPORT_SYMBOL_IF_KUNIT. */
+#include <kunit/visibility.h>
 #include <linux/types.h>
 
 #include "tlbflush/bench.h"

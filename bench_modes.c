@@ -83,7 +83,7 @@ void tlbf_bench_expect(const struct tlbf_strategy *s, bool batched,
 		e[TLBF_STAT_IPIS_RECEIVED] = remote;
 	}
 }
-EXPORT_SYMBOL_GPL(tlbf_bench_expect);
+EXPORT_SYMBOL_IF_KUNIT(tlbf_bench_expect);
 
 /* After a run: do the counters of @mr agree with its model? */
 void tlbf_bench_check_model(struct tlbf_bench_mode_result *mr,
@@ -176,7 +176,7 @@ bool tlbf_bench_mode_available(const char *name, const char **reason)
 		*reason = why;
 	return !why;
 }
-EXPORT_SYMBOL_GPL(tlbf_bench_mode_available);
+EXPORT_SYMBOL_IF_KUNIT(tlbf_bench_mode_available);
 
 /*
  * The modes of "all": ipi, native, flusher-NAME for each registered
@@ -281,4 +281,4 @@ tlbf_bench_find(const struct tlbf_bench_result *res, const char *name)
 			return &res->mode[i];
 	return NULL;
 }
-EXPORT_SYMBOL_GPL(tlbf_bench_find);
+EXPORT_SYMBOL_IF_KUNIT(tlbf_bench_find);

@@ -29,6 +29,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/cpumask.h>
@@ -53,7 +54,7 @@
 #define TLBF_INJ_EARLY_ACK_MS	5
 
 unsigned int tlbf_slow_cpu_ms = 1000;
-EXPORT_SYMBOL_GPL(tlbf_slow_cpu_ms);
+EXPORT_SYMBOL_IF_KUNIT(tlbf_slow_cpu_ms);
 
 DEFINE_PER_CPU_ALIGNED(struct tlbf_queue, tlbf_queues);
 

@@ -15,6 +15,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
 #include <linux/err.h>
@@ -37,7 +38,7 @@ const char *const tlbf_inject_names[TLBF_NR_INJECT] = {
 	[TLBF_INJ_SKIP_OFFLINE_DRAIN] = "skip_offline_drain",
 	[TLBF_INJ_ALL_KEEPS_GLOBAL] = "all_keeps_global",
 };
-EXPORT_SYMBOL_GPL(tlbf_inject_names);
+EXPORT_SYMBOL_IF_KUNIT(tlbf_inject_names);
 
 static atomic64_t tlbf_inject_count[TLBF_NR_INJECT];
 
@@ -53,7 +54,7 @@ u64 tlbf_inject_fired(enum tlbf_inject_point p)
 		return 0;
 	return atomic64_read(&tlbf_inject_count[p]);
 }
-EXPORT_SYMBOL_GPL(tlbf_inject_fired);
+EXPORT_SYMBOL_IF_KUNIT(tlbf_inject_fired);
 
 /**
  * tlbf_inject_parse() - the point of a name
@@ -67,7 +68,6 @@ int tlbf_inject_parse(const char *name)
 
 	return i < 0 ? -EINVAL : i;
 }
-EXPORT_SYMBOL_GPL(tlbf_inject_parse);
 
 #ifdef CONFIG_FAULT_INJECTION
 static struct fault_attr tlbf_inject_attrs[TLBF_NR_INJECT] = {
@@ -109,7 +109,6 @@ bool tlbf_inject(enum tlbf_inject_point p)
 	tlbf_stat_inc(TLBF_STAT_INJECTED_FAULTS);
 	return true;
 }
-EXPORT_SYMBOL_GPL(tlbf_inject);
 
 /**
  * tlbf_inject_set() - arm a point for every call, or disarm it
@@ -132,7 +131,7 @@ int tlbf_inject_set(enum tlbf_inject_point p, bool on)
 	WRITE_ONCE(attr->probability, on ? 100 : 0);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(tlbf_inject_set);
+EXPORT_SYMBOL_IF_KUNIT(tlbf_inject_set);
 
 static bool tlbf_inject_available(void)
 {

@@ -5,6 +5,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/err.h>
 #include <linux/export.h>
 #include <linux/gfp.h>
@@ -202,7 +203,6 @@ out_free:
 	tlbf_live_free(lv);
 	return ERR_PTR(err);
 }
-EXPORT_SYMBOL_GPL(tlbf_live_create);
 
 /**
  * tlbf_live_destroy() - take the window back (NULL or ERR_PTR ignored)
@@ -222,7 +222,6 @@ void tlbf_live_destroy(struct tlbf_live *lv)
 	tlbf_pool_destroy(lv->pool);
 	tlbf_live_free(lv);
 }
-EXPORT_SYMBOL_GPL(tlbf_live_destroy);
 
 /**
  * tlbf_live_base() - first VA of the window
@@ -234,7 +233,7 @@ unsigned long tlbf_live_base(const struct tlbf_live *lv)
 {
 	return lv->base;
 }
-EXPORT_SYMBOL_GPL(tlbf_live_base);
+EXPORT_SYMBOL_IF_KUNIT(tlbf_live_base);
 
 /**
  * tlbf_live_size() - bytes of the window
@@ -246,7 +245,6 @@ unsigned long tlbf_live_size(const struct tlbf_live *lv)
 {
 	return lv->size;
 }
-EXPORT_SYMBOL_GPL(tlbf_live_size);
 
 /**
  * tlbf_live_mapper() - the mapper whose tables the MMU walks
@@ -258,7 +256,7 @@ struct tlbf_mapper *tlbf_live_mapper(struct tlbf_live *lv)
 {
 	return lv->mapper;
 }
-EXPORT_SYMBOL_GPL(tlbf_live_mapper);
+EXPORT_SYMBOL_IF_KUNIT(tlbf_live_mapper);
 
 /**
  * tlbf_live_pool() - the window's frame pool
@@ -270,7 +268,6 @@ struct tlbf_pool *tlbf_live_pool(struct tlbf_live *lv)
 {
 	return lv->pool;
 }
-EXPORT_SYMBOL_GPL(tlbf_live_pool);
 
 /**
  * tlbf_live_grafted() - chunks whose kernel PMD links a private PT now
@@ -282,4 +279,4 @@ unsigned int tlbf_live_grafted(const struct tlbf_live *lv)
 {
 	return READ_ONCE(lv->grafted);
 }
-EXPORT_SYMBOL_GPL(tlbf_live_grafted);
+EXPORT_SYMBOL_IF_KUNIT(tlbf_live_grafted);

@@ -19,6 +19,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/cpu.h>
 #include <linux/err.h>
 #include <linux/export.h>
@@ -53,14 +54,14 @@ const char *const tlbf_oracle_target_names[TLBF_ORACLE_NR_TARGETS] = {
 	[TLBF_ORACLE_OTHERS] = "others",
 	[TLBF_ORACLE_ALL] = "all",
 };
-EXPORT_SYMBOL_GPL(tlbf_oracle_target_names);
+EXPORT_SYMBOL_IF_KUNIT(tlbf_oracle_target_names);
 
 const char *const tlbf_oracle_change_names[TLBF_ORACLE_NR_CHANGES] = {
 	[TLBF_ORACLE_REMAP] = "remap",
 	[TLBF_ORACLE_UNMAP] = "unmap",
 	[TLBF_ORACLE_PROTECT] = "protect",
 };
-EXPORT_SYMBOL_GPL(tlbf_oracle_change_names);
+EXPORT_SYMBOL_IF_KUNIT(tlbf_oracle_change_names);
 
 /**
  * struct tlbf_oracle_page - what the oracle knows of one page of a round

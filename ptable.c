@@ -11,6 +11,7 @@
  */
 #define pr_fmt(fmt) "tlbflush: " fmt
 
+#include <kunit/visibility.h>
 #include <linux/atomic.h>
 #include <linux/bsearch.h>
 #include <linux/err.h>
@@ -487,7 +488,7 @@ struct tlbf_pool *tlbf_default_pool(void)
 {
 	return tlbf_default;
 }
-EXPORT_SYMBOL_GPL(tlbf_default_pool);
+EXPORT_SYMBOL_IF_KUNIT(tlbf_default_pool);
 
 /**
  * tlbf_frames_in_use_total() - frames in use over all pools (gauge)

@@ -8,6 +8,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <kunit/visibility.h>
 #include <linux/debugfs.h>
 #include <linux/export.h>
 #include <linux/init.h>
@@ -97,7 +98,7 @@ struct dentry *tlbf_debugfs_root(void)
 {
 	return tlbf_root;
 }
-EXPORT_SYMBOL_GPL(tlbf_debugfs_root);
+EXPORT_SYMBOL_IF_KUNIT(tlbf_debugfs_root);
 
 static int __init tlbf_init(void)
 {

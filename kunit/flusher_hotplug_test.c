@@ -23,8 +23,6 @@
 #include "tlbflush/strategy.h"
 #include "flusher_fixture.h"
 
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
-
 struct tlbf_remover {
 	struct completion done;
 	int cpu;

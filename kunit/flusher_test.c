@@ -26,9 +26,6 @@
 #include "tlbflush/strategy.h"
 #include "flusher_fixture.h"
 
-/* tlbf_flusher_test_*() are exported with EXPORT_SYMBOL_IF_KUNIT. */
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
-
 /* ---- the cases ---- */
 
 /* FL5, FL6: the one-word encoding and the threshold rule. */

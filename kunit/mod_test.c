@@ -76,5 +76,10 @@ static struct kunit_suite tlbf_module_suite = {
 kunit_test_suites(&tlbf_module_suite);
 
 MODULE_IMPORT_NS(TLBFLUSH);
+/*
+ * The hooks only this module uses (tlbf_flusher_test_*(), the bench's, fault
+ * injection's and live mode's internals): EXPORT_SYMBOL_IF_KUNIT.
+ */
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suites of the tlbflush test bed");

@@ -66,6 +66,7 @@ typedef unsigned int gfp_t;
 #define EXPORT_SYMBOL_GPL(sym)		extern int shim_export_##sym
 #define EXPORT_SYMBOL(sym)		extern int shim_export_##sym
 #define EXPORT_PER_CPU_SYMBOL_GPL(sym)	extern int shim_export_pcpu_##sym
+#define EXPORT_SYMBOL_IF_KUNIT(sym)	extern int shim_export_##sym
 
 /* ---- errors ---- */
 #define MAX_ERRNO	4095
