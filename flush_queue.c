@@ -43,6 +43,7 @@
 #include <linux/sched/clock.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
+#include <trace/events/tlbflush.h>
 
 #include "flusher_internal.h"
 #include "tlbflush/inject.h"
@@ -234,14 +235,18 @@ static bool tlbf_queue_swap(struct tlbf_queue *q, struct tlbf_ops *ops,
 	return inflight;
 }
 
-/* FL8: swap this CPU's queue out, perform it, publish its completion. */
-static void tlbf_queue_run(void)
+/*
+ * FL8: swap this CPU's queue out, perform it, publish its completion.
+ * @kind: TLBF_TRACE_QUEUE (IPI) or TLBF_TRACE_TICK, for the trace.
+ */
+static void tlbf_queue_run(int kind)
 {
 	struct tlbf_queue *q = this_cpu_ptr(&tlbf_queues);
 	struct tlbf_batch_link *links;
 	struct tlbf_ops ops;
 	u64 seq;
 
+	trace_tlbflush_ipi_enter(kind);
 	raw_spin_lock(&q->lock);
 	tlbf_queue_swap(q, &ops, &links, &seq);
 	raw_spin_unlock(&q->lock);
@@ -256,6 +261,7 @@ static void tlbf_queue_run(void)
 		mdelay(TLBF_INJ_EARLY_ACK_MS);
 		tlbf_perform(&ops);
 		tlbf_put_links(links);
+		trace_tlbflush_ipi_exit(kind, &ops);
 		return;
 	}
 	if (!tlbf_inject(TLBF_INJ_SKIP_OPS))
@@ -263,6 +269,7 @@ static void tlbf_queue_run(void)
 	tlbf_put_links(links);
 	/* Pairs with the acquire in tlbf_wait_cpu(): flushed, then done. */
 	smp_store_release(&q->done_seq, seq);
+	trace_tlbflush_ipi_exit(kind, &ops);
 }
 
 /**
@@ -274,7 +281,7 @@ static void tlbf_queue_run(void)
 void tlbf_queue_ipi(void *info)
 {
 	tlbf_stat_inc(TLBF_STAT_IPIS_RECEIVED);
-	tlbf_queue_run();
+	tlbf_queue_run(TLBF_TRACE_QUEUE);
 }
 
 /**
@@ -288,7 +295,7 @@ bool tlbf_queue_tick(void)
 	if (!READ_ONCE(this_cpu_ptr(&tlbf_queues)->lazy))
 		return false;
 	tlbf_stat_inc(TLBF_STAT_LAZY_FLUSHES);
-	tlbf_queue_run();
+	tlbf_queue_run(TLBF_TRACE_TICK);
 	return true;
 }
 EXPORT_SYMBOL_GPL(tlbf_queue_tick);
@@ -343,6 +350,7 @@ int tlbf_queue_cpu_dead(unsigned int cpu)
 	raw_spin_lock_irqsave(&q->lock, flags);
 	inflight = tlbf_queue_swap(q, &ops, &links, &seq);
 	raw_spin_unlock_irqrestore(&q->lock, flags);
+	trace_tlbflush_offline_drain(cpu, &ops, inflight);
 
 	if (inflight) {
 		tlbf_stat_inc(TLBF_STAT_QUEUES_DRAINED_OFFLINE);

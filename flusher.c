@@ -27,6 +27,7 @@
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
+#include <trace/events/tlbflush.h>
 
 #include "flusher_internal.h"
 #include "tlbflush/flusher.h"
@@ -108,6 +109,7 @@ int tlbf_flusher_issue(struct tlbf_flusher *fl, struct tlbf_op op)
 		return -EINVAL;
 	tlbf_count_issue(op);
 	tlbf_ops_push(&fl->ops, op);
+	trace_tlbflush_issue(fl, op);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(tlbf_flusher_issue);
@@ -263,7 +265,9 @@ static int __tlbf_flusher_dispatch(struct tlbf_flusher *fl)
 	}
 
 	tlbf_stat_inc(TLBF_STAT_DISPATCHES);
+	trace_tlbflush_dispatch(fl, &d);
 	err = s->dispatch(fl, &d);
+	trace_tlbflush_dispatch_done(&d, err);
 	if (WARN_ON_ONCE(err) && d.batch)
 		tlbf_batch_put(d.batch);	/* a strategy bug: do not leak */
 	tlbf_ops_init_threshold(&fl->ops, s->threshold);
@@ -351,10 +355,12 @@ int tlbf_flusher_sync(struct tlbf_flusher *fl)
 		return -EINVAL;
 	tlbf_stat_inc(TLBF_STAT_SYNCS);
 	preempt_disable();
+	trace_tlbflush_sync_begin(fl);
 	if (fl->strategy->sync)
 		err = fl->strategy->sync(fl);
 	else
 		tlbf_flusher_wait(fl);
+	trace_tlbflush_sync_end(err);
 	preempt_enable();
 	return err;
 }

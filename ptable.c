@@ -23,6 +23,7 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
+#include <trace/events/tlbflush.h>
 
 #include "tlbflush/ptable.h"
 #include "tlbflush/stats.h"
@@ -377,12 +378,14 @@ void tlbf_frame_set_pending(struct tlbf_frame *frame)
 	}
 	raw_spin_unlock_irqrestore(&pool->lock, flags);
 
-	if (tlbf_frame_allocated(old))
+	if (tlbf_frame_allocated(old)) {
 		tlbf_stat_inc(TLBF_STAT_FRAMES_DEFERRED);
-	else
+		trace_tlbflush_frame_deferred(frame->pfn);
+	} else {
 		tlbf_report_misuse(TLBF_STAT_FRAMES_DOUBLE_RELEASED,
 				   "frame pfn %#lx released in state %d",
 				   frame->pfn, old);
+	}
 }
 EXPORT_SYMBOL_GPL(tlbf_frame_set_pending);
 
@@ -420,6 +423,7 @@ static void tlbf_frame_rcu_free(struct rcu_head *head)
 	pool->free_list = f;
 	raw_spin_unlock_irqrestore(&pool->lock, flags);
 	tlbf_stat_inc(TLBF_STAT_FRAMES_RELEASED);
+	trace_tlbflush_frame_released(f->pfn);
 }
 
 /**

@@ -11,6 +11,7 @@
 #include <linux/kernel.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
+#include <trace/events/tlbflush.h>
 
 #include "tlbflush/ops.h"
 #include "tlbflush/shadow.h"
@@ -36,12 +37,16 @@ void tlbf_oracle_report(enum tlbf_stat stat, const char *fmt, ...)
 	va_list args;
 
 	tlbf_stat_inc(stat);
-	if (n >= TLBF_ORACLE_REPORTS_MAX)
+	/* Traced every time; printed the first TLBF_ORACLE_REPORTS_MAX. */
+	if (n >= TLBF_ORACLE_REPORTS_MAX && !trace_tlbflush_oracle_report_enabled())
 		return;
-	WRITE_ONCE(tlbf_reports_printed, n + 1);
 	va_start(args, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, args);
 	va_end(args);
+	trace_tlbflush_oracle_report(tlbf_stat_names[stat], msg);
+	if (n >= TLBF_ORACLE_REPORTS_MAX)
+		return;
+	WRITE_ONCE(tlbf_reports_printed, n + 1);
 	pr_err("oracle: %s: %s\n", tlbf_stat_names[stat], msg);
 }
 EXPORT_SYMBOL_GPL(tlbf_oracle_report);

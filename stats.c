@@ -8,6 +8,7 @@
 #include <linux/export.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
+#include <trace/events/tlbflush.h>
 
 #include "tlbflush/stats.h"
 
@@ -145,6 +146,7 @@ void tlbf_misuse(enum tlbf_stat stat, bool *warned, const char *fmt, ...)
 	va_start(args, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, args);
 	va_end(args);
+	trace_tlbflush_misuse(tlbf_stat_names[stat], msg);
 	if (READ_ONCE(tlbf_warn_on_misuse) && !READ_ONCE(*warned)) {
 		WRITE_ONCE(*warned, true);
 		WARN(1, "tlbflush: misuse: %s\n", msg);

@@ -17,6 +17,7 @@
 #include <linux/seq_file.h>
 #include <linux/smp.h>
 #include <linux/string.h>
+#include <trace/events/tlbflush.h>
 
 #include "flusher_internal.h"
 #include "tlbflush/shadow.h"
@@ -184,6 +185,7 @@ static void tlbf_direct_ipi(void *info)
 	int cpu = smp_processor_id();
 	struct tlbf_ops ops;
 
+	trace_tlbflush_ipi_enter(TLBF_TRACE_DIRECT);
 	tlbf_stat_inc(TLBF_STAT_IPIS_RECEIVED);
 	tlbf_ops_copy(&ops, dr->ops);
 	if (dr->early_ack) {
@@ -199,6 +201,7 @@ static void tlbf_direct_ipi(void *info)
 		cpumask_clear_cpu(cpu, dr->pending);
 	}
 	tlbf_batch_put(batch);
+	trace_tlbflush_ipi_exit(TLBF_TRACE_DIRECT, &ops);
 }
 
 static void tlbf_direct_local(struct tlbf_dispatch *d)
@@ -231,6 +234,7 @@ int tlbf_deliver_direct(struct tlbf_flusher *fl, struct tlbf_dispatch *d,
 	unsigned int n = cpumask_weight(d->remote);
 
 	cpumask_copy(fl->pending, d->remote);
+	d->ipis_sent += n;
 	if (n) {
 		tlbf_stat_add(TLBF_STAT_IPIS_SENT, n);
 		smp_call_function_many(d->remote, tlbf_direct_ipi, &dr, false);
@@ -267,9 +271,11 @@ static int tlbf_deliver(struct tlbf_flusher *fl, struct tlbf_dispatch *d,
 			__cpumask_clear_cpu(cpu, ipi);
 			if (send_ipi)
 				tlbf_stat_inc(TLBF_STAT_IPIS_COALESCED);
+			d->ipis_coalesced += send_ipi;
 		}
 	}
 	sent = cpumask_weight(ipi);
+	d->ipis_sent += sent;
 	if (sent) {
 		tlbf_stat_add(TLBF_STAT_IPIS_SENT, sent);
 		smp_call_function_many(ipi, tlbf_queue_ipi, NULL, false);

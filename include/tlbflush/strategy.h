@@ -59,6 +59,8 @@ struct tlbf_flusher;
  *	plus one if @local, and room for one queue link per remote CPU;
  *	NULL if none
  * @self: this CPU
+ * @ipis_sent: IPIs the delivery helpers sent (tracepoint tlbflush_dispatch_done)
+ * @ipis_coalesced: targets tlbf_deliver_queued() sent none, one being in flight
  */
 struct tlbf_dispatch {
 	struct cpumask *remote;
@@ -66,6 +68,8 @@ struct tlbf_dispatch {
 	const struct tlbf_ops *ops;
 	struct tlbf_batch *batch;
 	int self;
+	unsigned int ipis_sent;
+	unsigned int ipis_coalesced;
 };
 
 /*
