@@ -217,38 +217,32 @@ static bool tlbf_bench_pick_targets(struct tlbf_bench_ctx *c, int self)
 }
 
 /*
- * A flusher mode: init (outside the timed region: it allocates), issue,
- * dispatch, and sync unless the strategy's dispatch waits for its targets
- * itself, then finish. Preemption is disabled by the caller.
+ * The timed region of a flusher mode: issue, dispatch, and sync unless the
+ * strategy's dispatch waits for its targets itself. The flusher was
+ * initialised before the touch (see tlbf_bench_sample()). Preemption is
+ * disabled by the caller.
  */
 static int tlbf_bench_flusher(struct tlbf_bench_ctx *c,
 			      const struct tlbf_bench_mode *m,
-			      unsigned long va, u64 *t0, u64 *t1)
+			      struct tlbf_flusher *fl, unsigned long va,
+			      u64 *t0, u64 *t1)
 {
-	const struct tlbf_strategy *s = m->s;
-	struct tlbf_flusher fl;
 	unsigned int i;
-	int ret;
-
-	ret = tlbf_flusher_init(&fl, c->targets, s);
-	if (ret)
-		return ret;
+	int ret = 0;
 
 	*t0 = ktime_get_ns();
 	if (m->kind == TLBF_BENCH_BATCHED) {
 		for (i = 0; i < c->p->pages && !ret; i++)
-			ret = tlbf_flusher_issue(&fl,
+			ret = tlbf_flusher_issue(fl,
 						 tlbf_op_page(va + i * PAGE_SIZE));
 	} else {
-		ret = tlbf_flusher_issue(&fl, tlbf_op_range(va, c->p->pages));
+		ret = tlbf_flusher_issue(fl, tlbf_op_range(va, c->p->pages));
 	}
 	if (!ret)
-		ret = tlbf_flusher_dispatch(&fl);
-	if (!ret && !(s->flags & TLBF_STRAT_F_WAITS))
-		ret = tlbf_flusher_sync(&fl);
+		ret = tlbf_flusher_dispatch(fl);
+	if (!ret && !(m->s->flags & TLBF_STRAT_F_WAITS))
+		ret = tlbf_flusher_sync(fl);
 	*t1 = ktime_get_ns();
-
-	tlbf_flusher_finish(&fl);
 	return ret;
 }
 
@@ -283,6 +277,13 @@ static void tlbf_bench_account(struct tlbf_bench_ctx *c,
 /*
  * One sample of mode @m. The timed region is only the shootdown itself.
  * @mr is updated only when @measured.
+ *
+ * Every mode has the same prelude: the touch IPI (wait=true) returns, and
+ * the clock starts at once. A flusher mode initialises its flusher (which
+ * allocates) before the touch, not between touch and clock: otherwise its
+ * targets would sit idle a little longer before its IPI than those of ipi
+ * and native, and under an emulator whose idle vCPUs halt that alone
+ * changes what an IPI costs (issue 10).
  */
 static int tlbf_bench_sample(struct tlbf_bench_ctx *c,
 			     const struct tlbf_bench_mode *m, bool measured,
@@ -291,6 +292,7 @@ static int tlbf_bench_sample(struct tlbf_bench_ctx *c,
 	const struct tlbf_bench_params *p = c->p;
 	unsigned long va = (unsigned long)tlbf_bench_buf;
 	struct tlbf_bench_touch t = { .va = va, .pages = p->pages };
+	struct tlbf_flusher fl;
 	unsigned int cpus, remote;
 	u64 ipi0 = 0, t0, t1;
 	bool local;
@@ -310,6 +312,13 @@ static int tlbf_bench_sample(struct tlbf_bench_ctx *c,
 	local = cpumask_test_cpu(self, c->targets);
 	remote = cpumask_weight(c->remote);
 	cpus = cpumask_weight(c->targets);
+	if (m->s) {
+		ret = tlbf_flusher_init(&fl, c->targets, m->s);
+		if (ret) {
+			preempt_enable();
+			return ret;
+		}
+	}
 
 	if (p->touch) {
 		smp_call_function_many(c->remote, tlbf_bench_touch_fn, &t, true);
@@ -339,7 +348,8 @@ static int tlbf_bench_sample(struct tlbf_bench_ctx *c,
 			remote = num_online_cpus() - 1;
 			cpus = remote + local;
 		}
-		ret = tlbf_bench_flusher(c, m, va, &t0, &t1);
+		ret = tlbf_bench_flusher(c, m, &fl, va, &t0, &t1);
+		tlbf_flusher_finish(&fl);
 		break;
 	}
 	if (!ret && measured)
@@ -392,7 +402,8 @@ static int tlbf_bench_resolve(struct tlbf_bench_ctx *c,
 
 /* Interleave the available modes: warm-up, then measured iterations. */
 static int tlbf_bench_loop(struct tlbf_bench_ctx *c,
-			   struct tlbf_bench_result *res, u64 *samples)
+			   struct tlbf_bench_result *res, u64 *samples,
+			   u64 *scratch)
 {
 	const struct tlbf_bench_params *p = c->p;
 	unsigned int i, k;
@@ -417,35 +428,33 @@ static int tlbf_bench_loop(struct tlbf_bench_ctx *c,
 			return -EINTR;
 		cond_resched();
 	}
+	/* Summarize sorts: a copy, so @samples keeps the iteration order. */
 	for (k = 0; k < res->nr_modes; k++) {
 		if (!res->mode[k].available)
 			continue;
-		tlbf_bench_summarize(samples + (size_t)k * p->iters, p->iters,
-				     &res->mode[k].stats);
+		memcpy(scratch, samples + (size_t)k * p->iters,
+		       p->iters * sizeof(u64));
+		tlbf_bench_summarize(scratch, p->iters, &res->mode[k].stats);
 		tlbf_bench_check_model(&res->mode[k], p->iters);
 	}
 	return 0;
 }
 
 /**
- * tlbf_bench_run() - measure the requested modes
- * @p: the run (validated again here: -EINVAL if out of range)
- * @res: filled with the results; modes that cannot run here are marked
- *	unavailable with their reason and are not measured
+ * tlbf_bench_run_samples() - tlbf_bench_run(), keeping every sample
+ * @p: the run
+ * @res: its results
+ * @keep: if not NULL, on success set to the samples (ns) in the order they
+ *	were taken: mode k's measured iteration i at [k * @p->iters + i]
+ *	(zero for modes that did not run); the caller kvfree()s them
  *
- * Interleaves the modes iteration by iteration: warm-up iterations first
- * (not recorded), then @p->iters measured ones. Sleeps (allocates, may be
- * rescheduled between samples); must be called from process context.
- *
- * Return: 0, -EINVAL for bad parameters, -ENOMEM, -ENODEV if the target set
- * has no remote CPU (one CPU online), -EINTR if a signal interrupted it, or
- * the error of a flusher call (the run stops there).
+ * Return: as tlbf_bench_run().
  */
-int tlbf_bench_run(const struct tlbf_bench_params *p,
-		   struct tlbf_bench_result *res)
+int tlbf_bench_run_samples(const struct tlbf_bench_params *p,
+			   struct tlbf_bench_result *res, u64 **keep)
 {
 	struct tlbf_bench_ctx *c;
-	u64 *samples = NULL;
+	u64 *samples = NULL, *scratch = NULL;
 	unsigned int k;
 	int ret;
 
@@ -469,22 +478,25 @@ int tlbf_bench_run(const struct tlbf_bench_params *p,
 	ret = tlbf_bench_resolve(c, res);
 	if (ret)
 		goto out;
-	if (!zalloc_cpumask_var(&c->targets, GFP_KERNEL) ||
-	    !zalloc_cpumask_var(&c->remote, GFP_KERNEL)) {
-		ret = -ENOMEM;
-		goto out;
-	}
 	samples = kvcalloc((size_t)res->nr_modes * p->iters, sizeof(u64),
 			   GFP_KERNEL);
-	if (!samples) {
+	scratch = kvcalloc(p->iters, sizeof(u64), GFP_KERNEL);
+	if (!zalloc_cpumask_var(&c->targets, GFP_KERNEL) ||
+	    !zalloc_cpumask_var(&c->remote, GFP_KERNEL) || !samples ||
+	    !scratch) {
 		ret = -ENOMEM;
 		goto out;
 	}
 
 	tlbf_bench_snapshot(res->before);
-	ret = tlbf_bench_loop(c, res, samples);
+	ret = tlbf_bench_loop(c, res, samples, scratch);
 	tlbf_bench_snapshot(res->after);
+	if (!ret && keep) {
+		*keep = samples;
+		samples = NULL;
+	}
 out:
+	kvfree(scratch);
 	kvfree(samples);
 	free_cpumask_var(c->remote);
 	free_cpumask_var(c->targets);
@@ -492,5 +504,26 @@ out:
 		tlbf_strategy_put(c->mode[k].s);
 	kfree(c);
 	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(tlbf_bench_run_samples);
+
+/**
+ * tlbf_bench_run() - measure the requested modes
+ * @p: the run (validated again here: -EINVAL if out of range)
+ * @res: filled with the results; modes that cannot run here are marked
+ *	unavailable with their reason and are not measured
+ *
+ * Interleaves the modes iteration by iteration: warm-up iterations first
+ * (not recorded), then @p->iters measured ones. Sleeps (allocates, may be
+ * rescheduled between samples); must be called from process context.
+ *
+ * Return: 0, -EINVAL for bad parameters, -ENOMEM, -ENODEV if the target set
+ * has no remote CPU (one CPU online), -EINTR if a signal interrupted it, or
+ * the error of a flusher call (the run stops there).
+ */
+int tlbf_bench_run(const struct tlbf_bench_params *p,
+		   struct tlbf_bench_result *res)
+{
+	return tlbf_bench_run_samples(p, res, NULL);
 }
 EXPORT_SYMBOL_IF_KUNIT(tlbf_bench_run);

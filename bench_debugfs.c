@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tlbflush: debugfs `bench` (see include/tlbflush/bench.h for the
- * protocol): the parameter line, the result text, the file itself, and
- * the bench's init/exit. The engine is bench.c.
+ * protocol) and `bench_samples`: the parameter line, the result text, the
+ * samples of the last run, the files themselves, and the bench's
+ * init/exit. The engine is bench.c.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": bench: " fmt
 
@@ -11,6 +12,7 @@
 #include <linux/export.h>
 #include <linux/fs.h>
 #include <linux/mutex.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -21,10 +23,15 @@
 #define TLBF_BENCH_LINE_MAX	256
 #define TLBF_BENCH_TEXT_MAX	65536
 
-/* Serializes runs and guards the result text read through debugfs. */
+/*
+ * Serializes runs and guards what the last one left: its result text
+ * (`bench`), its result and samples (`bench_samples`).
+ */
 static DEFINE_MUTEX(tlbf_bench_lock);
 static char *tlbf_bench_text;
 static size_t tlbf_bench_text_len;
+static struct tlbf_bench_result *tlbf_bench_last;
+static u64 *tlbf_bench_samples;
 
 /* -------------------------------------------------------------- parsing */
 
@@ -232,6 +239,7 @@ static ssize_t tlbf_bench_write(struct file *file, const char __user *ubuf,
 	struct tlbf_bench_params p;
 	struct tlbf_bench_result *r;
 	char line[TLBF_BENCH_LINE_MAX];
+	u64 *samples = NULL;
 	char *text;
 	int ret;
 
@@ -253,14 +261,17 @@ static ssize_t tlbf_bench_write(struct file *file, const char __user *ubuf,
 	ret = mutex_lock_interruptible(&tlbf_bench_lock);
 	if (ret)
 		goto out;
-	ret = tlbf_bench_run(&p, r);
+	ret = tlbf_bench_run_samples(&p, r, &samples);
 	if (!ret) {
 		tlbf_bench_text_len = tlbf_bench_format(text,
 							TLBF_BENCH_TEXT_MAX, r);
 		swap(text, tlbf_bench_text);
+		swap(r, tlbf_bench_last);
+		swap(samples, tlbf_bench_samples);
 	}
 	mutex_unlock(&tlbf_bench_lock);
 out:
+	kvfree(samples);
 	kvfree(text);
 	kvfree(r);
 	return ret ? ret : count;
@@ -301,6 +312,64 @@ static const struct file_operations tlbf_bench_fops = {
 	.llseek = default_llseek,
 };
 
+/*
+ * debugfs `bench_samples`: every measured sample of the last run, in the
+ * order taken, so that user space can pair them (mode A's sample i and mode
+ * B's sample i come from the same iteration). A header line
+ * `# iter NAME...` (the modes that ran), then one line per iteration:
+ * `i ns...`. Empty before the first run. The bench lock is held from start
+ * to stop, so a run cannot replace the samples under a reader.
+ */
+static void *tlbf_samples_start(struct seq_file *m, loff_t *pos)
+{
+	mutex_lock(&tlbf_bench_lock);
+	if (!tlbf_bench_last || *pos > tlbf_bench_last->params.iters)
+		return NULL;
+	return pos;
+}
+
+static void *tlbf_samples_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	++*pos;
+	return *pos > tlbf_bench_last->params.iters ? NULL : pos;
+}
+
+static void tlbf_samples_stop(struct seq_file *m, void *v)
+{
+	mutex_unlock(&tlbf_bench_lock);
+}
+
+static int tlbf_samples_show(struct seq_file *m, void *v)
+{
+	const struct tlbf_bench_result *r = tlbf_bench_last;
+	unsigned int iters = r->params.iters, k;
+	loff_t pos = *(loff_t *)v;
+
+	if (pos)
+		seq_printf(m, "%lld", pos - 1);
+	else
+		seq_puts(m, "# iter");
+	for (k = 0; k < r->nr_modes; k++) {
+		if (!r->mode[k].available)
+			continue;
+		if (pos)
+			seq_printf(m, " %llu",
+				   tlbf_bench_samples[k * iters + pos - 1]);
+		else
+			seq_printf(m, " %s", r->mode[k].name);
+	}
+	seq_putc(m, '\n');
+	return 0;
+}
+
+static const struct seq_operations tlbf_samples_sops = {
+	.start = tlbf_samples_start,
+	.next = tlbf_samples_next,
+	.stop = tlbf_samples_stop,
+	.show = tlbf_samples_show,
+};
+DEFINE_SEQ_ATTRIBUTE(tlbf_samples);
+
 /**
  * tlbf_bench_init() - resolve the native flush and create debugfs `bench`
  * @root: the directory to create `bench` in (the module's debugfs root,
@@ -317,6 +386,8 @@ int tlbf_bench_init(struct dentry *root)
 		pr_info("native mode unavailable: %s\n",
 			tlbf_bench_native_reason);
 	debugfs_create_file("bench", 0600, root, NULL, &tlbf_bench_fops);
+	debugfs_create_file("bench_samples", 0400, root, NULL,
+			    &tlbf_samples_fops);
 	return 0;
 }
 
@@ -330,4 +401,8 @@ void tlbf_bench_exit(void)
 	tlbf_bench_buffer_init(false);
 	kvfree(tlbf_bench_text);
 	tlbf_bench_text = NULL;
+	kvfree(tlbf_bench_last);
+	tlbf_bench_last = NULL;
+	kvfree(tlbf_bench_samples);
+	tlbf_bench_samples = NULL;
 }

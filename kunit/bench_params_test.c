@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit suite tlbflush_bench_params: what the benchmark engine accepts and
- * how it summarizes, with no CPU involved: the debugfs parameter line
- * (every bad line is -EINVAL and changes nothing), tlbf_bench_run()'s own
- * validation, and the statistics on known samples. The modes themselves
- * are tested in bench_test.c (suite tlbflush_bench).
+ * computes, with no CPU involved: the debugfs parameter line (every bad
+ * line is -EINVAL and changes nothing), tlbf_bench_run()'s own validation,
+ * the statistics on known samples, and the counter model on hand-computed
+ * cases. The modes themselves are tested in bench_test.c (suite
+ * tlbflush_bench).
  */
 #include <kunit/test.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
 #include "tlbflush/bench.h"
+#include "tlbflush/ops.h"
+#include "tlbflush/stats.h"
+#include "tlbflush/strategy.h"
 
 static void bench_parse(struct kunit *test)
 {
@@ -116,10 +120,73 @@ static void bench_summarize(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s.median, 0ULL);
 }
 
+/*
+ * The model from declared properties only: strategies that are never
+ * registered, with hand-computed counters (4 CPUs online, targets others:
+ * 3 remote, this CPU not a target; 8 pages).
+ */
+static void bench_model(struct kunit *test)
+{
+	struct tlbf_strategy plain = { .name = "m-plain" };
+	struct tlbf_strategy lazy = { .name = "m-lazy",
+				      .flags = TLBF_STRAT_F_NO_IPI };
+	struct tlbf_strategy bcast = { .name = "m-bcast",
+				       .flags = TLBF_STRAT_F_BROADCAST };
+	struct tlbf_strategy low = { .name = "m-low", .threshold = 4,
+				     .flags = TLBF_STRAT_F_WAITS };
+	unsigned int thr = READ_ONCE(tlbf_flush_all_threshold);
+	u64 e[TLBF_NR_STATS];
+
+	tlbf_bench_expect(&plain, false, 8, 3, false, 4, e);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_OPS_ISSUED_RANGE], 1ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_IPIS_SENT], 3ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_IPIS_RECEIVED], 3ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_PAGES_INVALIDATED], 24ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_FULL_FLUSHES], 0ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_LOCAL_FLUSHES], 0ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_DISPATCHES], 1ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_SYNCS], 1ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_LAZY_FLUSHES], 0ULL);
+
+	/* Lazy: no IPI at dispatch; each remote target flushes at a tick. */
+	tlbf_bench_expect(&lazy, false, 8, 3, false, 4, e);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_IPIS_SENT], 0ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_IPIS_RECEIVED], 0ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_LAZY_FLUSHES], 3ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_PAGES_INVALIDATED], 24ULL);
+
+	/* Broadcast: one target named, every other CPU flushes all. */
+	tlbf_bench_expect(&bcast, false, 8, 1, true, 4, e);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_IPIS_SENT], 3ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_FULL_FLUSHES], 3ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_PAGES_INVALIDATED], 8ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_LOCAL_FLUSHES], 1ULL);
+
+	/* The strategy's own threshold turns the stack into flush all. */
+	tlbf_bench_expect(&low, false, 4, 3, true, 4, e);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_OPS_ISSUED_RANGE], 1ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_OPS_MERGED_TO_ALL], 1ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_FULL_FLUSHES], 4ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_PAGES_INVALIDATED], 0ULL);
+	tlbf_bench_expect(&low, true, 3, 3, false, 4, e);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_OPS_ISSUED_SINGLE], 3ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_PAGES_INVALIDATED], 9ULL);
+
+	/* tlbf_op_range() makes flush all from the module's threshold up. */
+	tlbf_bench_expect(&plain, false, thr, 1, false, 4, e);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_OPS_ISSUED_ALL], 1ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_OPS_MERGED_TO_ALL], 0ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_FULL_FLUSHES], 1ULL);
+	tlbf_bench_expect(&plain, true, thr, 1, false, 4, e);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_OPS_ISSUED_SINGLE], (u64)thr);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_OPS_MERGED_TO_ALL], 1ULL);
+}
+
 static struct kunit_case tlbf_bench_params_cases[] = {
 	KUNIT_CASE(bench_parse),
 	KUNIT_CASE(bench_run_rejects_bad_params),
 	KUNIT_CASE(bench_summarize),
+	KUNIT_CASE(bench_model),
 	{}
 };
 

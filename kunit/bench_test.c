@@ -11,9 +11,10 @@
  *   predicts from what the strategy declares (threshold, TLBF_STRAT_F_*),
  *   the page count, the target set and the online CPUs: the per-mode
  *   deltas the bench reports, its own model=ok verdict, and the test's
- *   snapshot around the whole run. The model itself is checked on
- *   hand-computed cases, and must object to a strategy that lies about
- *   itself (bench_model_fires);
+ *   snapshot around the whole run. The model must object to a strategy
+ *   that lies about itself (bench_model_fires; the model on hand-computed
+ *   cases is in bench_params_test.c);
+ * - the samples a run keeps for debugfs bench_samples are each mode's own;
  * - ipi: a kprobe on the bench's handler counts its runs on each CPU;
  * - native: kprobes on the kernel's IPI callbacks of flush_tlb_kernel_range
  *   (do_kernel_range_flush, filtered on the bench's address range, and
@@ -163,68 +164,6 @@ static void check_flusher_mode(struct kunit *test, const char *name,
 /* ------------------------------------------------------------ the model */
 
 /*
- * The model from declared properties only: strategies that are never
- * registered, with hand-computed counters (4 CPUs online, targets others:
- * 3 remote, this CPU not a target; 8 pages).
- */
-static void bench_model(struct kunit *test)
-{
-	struct tlbf_strategy plain = { .name = "m-plain" };
-	struct tlbf_strategy lazy = { .name = "m-lazy",
-				      .flags = TLBF_STRAT_F_NO_IPI };
-	struct tlbf_strategy bcast = { .name = "m-bcast",
-				       .flags = TLBF_STRAT_F_BROADCAST };
-	struct tlbf_strategy low = { .name = "m-low", .threshold = 4,
-				     .flags = TLBF_STRAT_F_WAITS };
-	unsigned int thr = READ_ONCE(tlbf_flush_all_threshold);
-	u64 e[TLBF_NR_STATS];
-
-	tlbf_bench_expect(&plain, false, 8, 3, false, 4, e);
-	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_OPS_ISSUED_RANGE], 1ULL);
-	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_IPIS_SENT], 3ULL);
-	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_IPIS_RECEIVED], 3ULL);
-	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_PAGES_INVALIDATED], 24ULL);
-	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_FULL_FLUSHES], 0ULL);
-	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_LOCAL_FLUSHES], 0ULL);
-	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_DISPATCHES], 1ULL);
-	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_SYNCS], 1ULL);
-	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_LAZY_FLUSHES], 0ULL);
-
-	/* Lazy: no IPI at dispatch; each remote target flushes at a tick. */
-	tlbf_bench_expect(&lazy, false, 8, 3, false, 4, e);
-	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_IPIS_SENT], 0ULL);
-	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_IPIS_RECEIVED], 0ULL);
-	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_LAZY_FLUSHES], 3ULL);
-	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_PAGES_INVALIDATED], 24ULL);
-
-	/* Broadcast: one target named, every other CPU flushes all. */
-	tlbf_bench_expect(&bcast, false, 8, 1, true, 4, e);
-	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_IPIS_SENT], 3ULL);
-	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_FULL_FLUSHES], 3ULL);
-	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_PAGES_INVALIDATED], 8ULL);
-	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_LOCAL_FLUSHES], 1ULL);
-
-	/* The strategy's own threshold turns the stack into flush all. */
-	tlbf_bench_expect(&low, false, 4, 3, true, 4, e);
-	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_OPS_ISSUED_RANGE], 1ULL);
-	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_OPS_MERGED_TO_ALL], 1ULL);
-	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_FULL_FLUSHES], 4ULL);
-	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_PAGES_INVALIDATED], 0ULL);
-	tlbf_bench_expect(&low, true, 3, 3, false, 4, e);
-	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_OPS_ISSUED_SINGLE], 3ULL);
-	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_PAGES_INVALIDATED], 9ULL);
-
-	/* tlbf_op_range() makes flush all from the module's threshold up. */
-	tlbf_bench_expect(&plain, false, thr, 1, false, 4, e);
-	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_OPS_ISSUED_ALL], 1ULL);
-	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_OPS_MERGED_TO_ALL], 0ULL);
-	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_FULL_FLUSHES], 1ULL);
-	tlbf_bench_expect(&plain, true, thr, 1, false, 4, e);
-	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_OPS_ISSUED_SINGLE], (u64)thr);
-	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_OPS_MERGED_TO_ALL], 1ULL);
-}
-
-/*
  * A strategy that declares no IPI (TLBF_STRAT_F_NO_IPI) but sends them:
  * the bench's model check must fire on it.
  */
@@ -271,6 +210,42 @@ static void bench_model_fires(struct kunit *test)
 	/* The honest modes of the same run still agree with the model. */
 	KUNIT_EXPECT_TRUE(test, find_mode(test, r, "flusher-async")->model_ok);
 	KUNIT_EXPECT_TRUE(test, find_mode(test, r, "ipi")->model_ok);
+}
+
+/*
+ * The samples a run keeps (debugfs bench_samples) are each mode's own, in
+ * the order taken: every column summarizes to that mode's statistics.
+ */
+static void bench_samples_kept(struct kunit *test)
+{
+	struct tlbf_bench_params p = {
+		.modes = "ipi,flusher-async,batched", .pages = 2,
+		.targets = TLBF_BENCH_T_OTHERS, .iters = ITERS, .touch = true,
+	};
+	struct tlbf_bench_summary s;
+	struct tlbf_bench_result *r;
+	u64 *samples = NULL, col[ITERS];
+	unsigned int k;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs 2 online CPUs");
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_ASSERT_EQ(test, tlbf_bench_run_samples(&p, r, &samples), 0);
+	KUNIT_ASSERT_NOT_NULL(test, samples);
+	KUNIT_EXPECT_EQ(test, r->nr_modes, 3U);
+	for (k = 0; k < r->nr_modes; k++) {
+		memcpy(col, samples + k * ITERS, sizeof(col));
+		tlbf_bench_summarize(col, ITERS, &s);
+		KUNIT_EXPECT_EQ_MSG(test, s.median, r->mode[k].stats.median,
+				    "%s", r->mode[k].name);
+		KUNIT_EXPECT_EQ(test, s.min, r->mode[k].stats.min);
+		KUNIT_EXPECT_EQ(test, s.max, r->mode[k].stats.max);
+		KUNIT_EXPECT_GT(test, s.min, 0ULL);
+	}
+	kvfree(samples);
+	/* Without @keep nothing is handed out (and nothing leaks). */
+	KUNIT_EXPECT_EQ(test, tlbf_bench_run_samples(&p, r, NULL), 0);
 }
 
 /* ---------------------------------------------------------- the cases */
@@ -562,7 +537,6 @@ static void bench_interleaved_attribution(struct kunit *test)
 }
 
 static struct kunit_case tlbf_bench_cases[] = {
-	KUNIT_CASE(bench_model),
 	KUNIT_CASE_SLOW(bench_ipi),
 	KUNIT_CASE_SLOW(bench_native),
 	KUNIT_CASE_PARAM_ATTR(bench_strategy, strategy_gen_params,
@@ -570,6 +544,7 @@ static struct kunit_case tlbf_bench_cases[] = {
 	KUNIT_CASE_SLOW(bench_batched),
 	KUNIT_CASE_SLOW(bench_interleaved_attribution),
 	KUNIT_CASE_SLOW(bench_model_fires),
+	KUNIT_CASE_SLOW(bench_samples_kept),
 	{}
 };
 

@@ -204,6 +204,8 @@ void tlbf_bench_expect(const struct tlbf_strategy *s, bool batched,
 		       unsigned int online, u64 *e);
 int tlbf_bench_run(const struct tlbf_bench_params *p,
 		   struct tlbf_bench_result *res);
+int tlbf_bench_run_samples(const struct tlbf_bench_params *p,
+			   struct tlbf_bench_result *res, u64 **keep);
 const struct tlbf_bench_mode_result *
 tlbf_bench_find(const struct tlbf_bench_result *res, const char *name);
 

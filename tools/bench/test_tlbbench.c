@@ -298,7 +298,7 @@ static void t_parse_list(void)
 static void mk(struct tb_record *r, const char *mode, unsigned int pages,
 	       const char *targets, uint64_t median)
 {
-	memset(r, 0, sizeof(*r));
+	tb_record_init(r);
 	snprintf(r->mode, sizeof(r->mode), "%s", mode);
 	snprintf(r->targets, sizeof(r->targets), "%s", targets);
 	r->pages = pages;
@@ -307,7 +307,6 @@ static void mk(struct tb_record *r, const char *mode, unsigned int pages,
 	r->st.median = median;
 	r->st.p99 = median * 2;
 	r->cpus = 1;
-	r->ratio_native = r->ratio_ipi = -1;
 }
 
 static void t_ratios(void)
@@ -379,8 +378,10 @@ static void t_csv(void)
 	check(!strncmp(s, hdr, strlen(hdr)), "header: %s", s);
 	second = strchr(s, '\n') + 1;
 	check(!strncmp(second, row, strlen(row)), "ipi row: %s", second);
-	check(strstr(s, ",\"a, \"\"note\"\"\",\"\"\n") != NULL, "quoted note: %s", s);
-	check(strstr(s, ",note,model\n") != NULL, "model column: %s", s);
+	check(strstr(s, ",\"a, \"\"note\"\"\",\"\",,,-,,,\n") != NULL,
+	      "quoted note, no model, no interval: %s", s);
+	check(strstr(s, ",note,model,ci_native_lo,ci_native_hi,verdict_native,ci_ipi_lo,ci_ipi_hi,spread_native\n") != NULL,
+	      "model and interval columns: %s", s);
 }
 
 static void t_table(void)
@@ -446,6 +447,254 @@ static void t_table_model(void)
 	s = render(tb_write_table, r, 3);
 	check(strstr(s, "model: no row was checked") != NULL,
 	      "nothing checked is no agreement: %s", s);
+}
+
+
+/* --------------------------------------------------- intervals, verdicts */
+
+static uint64_t test_rng = 88172645463325252ull;
+
+static uint64_t xorshift(void)
+{
+	test_rng ^= test_rng << 13;
+	test_rng ^= test_rng >> 7;
+	test_rng ^= test_rng << 17;
+	return test_rng;
+}
+
+/* tb_median (quickselect) agrees with tb_summarize (sort) everywhere. */
+static void t_median(void)
+{
+	static uint64_t a[257], b[257];
+	struct tb_summary s;
+	unsigned int n, i, trial;
+
+	for (n = 1; n <= 257; n += (n < 20 ? 1 : 17)) {
+		for (trial = 0; trial < 20; trial++) {
+			for (i = 0; i < n; i++) {
+				/* few distinct values in half the trials */
+				a[i] = xorshift() % (trial & 1 ? 5 : 100000);
+				b[i] = a[i];
+			}
+			tb_summarize(b, n, &s);
+			if (tb_median(a, n) != s.median) {
+				check(0, "n=%u trial %u: median differs", n,
+				      trial);
+				return;
+			}
+		}
+	}
+	CHECK_EQ(tb_median(a, 0), 0);
+}
+
+/* The median of a resample from counts = the median of the resample itself. */
+static void t_counted_median(void)
+{
+	static uint64_t v[301], g[301];
+	static unsigned int count[301];
+	static struct tb_pair sorted[301];
+	unsigned int n, i, trial, m;
+
+	for (n = 1; n <= 301; n += (n < 12 ? 1 : 29)) {
+		for (trial = 0; trial < 30; trial++) {
+			for (i = 0; i < n; i++) {
+				v[i] = xorshift() % (trial & 1 ? 4 : 10000);
+				count[i] = 0;
+			}
+			tb_sort_pairs(v, n, sorted);
+			for (i = 0; i < n; i++) {
+				m = (unsigned int)(xorshift() % n);
+				count[m]++;
+				g[i] = v[m];
+			}
+			if (tb_counted_median(sorted, count, n) !=
+			    tb_median(g, n)) {
+				check(0, "n=%u trial %u", n, trial);
+				return;
+			}
+		}
+	}
+}
+
+static void set_samples(struct tb_record *r, unsigned int n,
+			uint64_t (*f)(unsigned int i, uint64_t base),
+			const uint64_t *base)
+{
+	unsigned int i;
+
+	free(r->samples);
+	r->samples = calloc(n, sizeof(uint64_t));
+	r->st.n = n;
+	for (i = 0; i < n; i++)
+		r->samples[i] = f(i, base[i]);
+}
+
+static uint64_t same(unsigned int i, uint64_t b) { (void)i; return b; }
+static uint64_t twice(unsigned int i, uint64_t b) { (void)i; return 2 * b; }
+static uint64_t half(unsigned int i, uint64_t b) { (void)i; return b / 2; }
+/* as noisy as the base, but independent of it: no real difference */
+static uint64_t other(unsigned int i, uint64_t b)
+{
+	(void)i;
+	(void)b;
+	return 1000 + xorshift() % 200;
+}
+
+static void t_bootstrap(void)
+{
+	enum { N = 400 };
+	struct tb_record r[5], *p[5];
+	uint64_t base[N];
+	unsigned int i;
+	int k;
+
+	for (i = 0; i < N; i++)
+		base[i] = 1000 + xorshift() % 200;	/* noisy, 1000..1199 */
+	mk(&r[0], "ipi", 1, "one", 0);
+	mk(&r[1], "native", 1, "one", 0);
+	mk(&r[2], "flusher-sync", 1, "one", 0);
+	mk(&r[3], "flusher-slow", 1, "one", 0);
+	mk(&r[4], "flusher-fast", 1, "one", 0);
+	set_samples(&r[0], N, half, base);
+	set_samples(&r[1], N, same, base);
+	set_samples(&r[2], N, other, base);
+	set_samples(&r[3], N, twice, base);
+	set_samples(&r[4], N, half, base);
+	for (k = 0; k < 5; k++)
+		p[k] = &r[k];
+	CHECK_EQ(tb_bootstrap_cell(p, 5, 500, 1), 0);
+	/*
+	 * paired and proportional: the interval is the ratio itself (up to
+	 * the rounding of an even-sized median)
+	 */
+	check(fabs(r[3].ci_native[0] - 2.0) < 0.002 &&
+	      fabs(r[3].ci_native[1] - 2.0) < 0.002,
+	      "2x native: [%f, %f]", r[3].ci_native[0], r[3].ci_native[1]);
+	check(!strcmp(tb_verdict(r[3].ci_native), "slower"), "2x: slower");
+	check(fabs(r[4].ci_native[1] - 0.5) < 0.01, "half: %f",
+	      r[4].ci_native[1]);
+	check(!strcmp(tb_verdict(r[4].ci_native), "faster"), "half: faster");
+	check(!strcmp(tb_verdict(r[1].ci_native), "same"), "native: same");
+	/* independent draws of the same distribution: the interval holds 1 */
+	check(r[2].ci_native[0] < 1.0 && r[2].ci_native[1] > 1.0 &&
+	      r[2].ci_native[1] - r[2].ci_native[0] < 0.1,
+	      "same distribution: [%f, %f]", r[2].ci_native[0],
+	      r[2].ci_native[1]);
+	check(!strcmp(tb_verdict(r[2].ci_native), "same"), "noise: same");
+	check(fabs(r[3].ci_ipi[0] - 4.0) < 0.01, "x ipi [%f, ..]",
+	      r[3].ci_ipi[0]);
+	/* reproducible from the seed */
+	{
+		double lo = r[2].ci_native[0];
+
+		CHECK_EQ(tb_bootstrap_cell(p, 5, 500, 1), 0);
+		check(r[2].ci_native[0] == lo, "same seed, same interval");
+	}
+	/* records not from the same iterations */
+	r[2].st.n = N - 1;
+	CHECK_EQ(tb_bootstrap_cell(p, 5, 500, 1), -1);
+	/* no baseline with samples: no interval */
+	r[2].st.n = N;
+	free(r[1].samples);
+	free(r[0].samples);
+	r[0].samples = r[1].samples = NULL;
+	CHECK_EQ(tb_bootstrap_cell(p, 5, 500, 1), 0);
+	check(r[3].ci_native[0] < 0 && !strcmp(tb_verdict(r[3].ci_native), "-"),
+	      "no baseline: n/a");
+	for (k = 2; k < 5; k++)
+		free(r[k].samples);
+}
+
+static void t_attach_samples(void)
+{
+	struct tb_record r[3];
+	int k;
+
+	mk(&r[0], "ipi", 1, "one", 0);
+	mk(&r[1], "native", 1, "one", 0);
+	mk(&r[2], "batched", 1, "one", 0);
+	r[2].available = 0;
+	for (k = 0; k < 3; k++)
+		r[k].st.n = 3;
+	CHECK_EQ(tb_attach_samples("# iter ipi native\n0 10 20\n1 11 21\n2 12 22\n",
+				   r, 3), 0);
+	check(r[0].samples && r[1].samples && !r[2].samples, "columns");
+	if (r[0].samples && r[1].samples) {
+		CHECK_EQ(r[0].samples[2], 12);
+		CHECK_EQ(r[1].samples[0], 20);
+	}
+	/* a row short, a row too many, rows out of order, a bad number */
+	CHECK_EQ(tb_attach_samples("# iter ipi native\n0 10 20\n1 11 21\n", r, 3), -1);
+	CHECK_EQ(tb_attach_samples("# iter ipi native\n0 1 2\n1 1 2\n2 1 2\n3 1 2\n", r, 3), -1);
+	CHECK_EQ(tb_attach_samples("# iter ipi native\n0 1 2\n2 1 2\n1 1 2\n", r, 3), -1);
+	CHECK_EQ(tb_attach_samples("# iter ipi native\n0 1 2\n1 1 x\n2 1 2\n", r, 3), -1);
+	CHECK_EQ(tb_attach_samples("# iter ipi native\n0 1 2\n1 1\n2 1 2\n", r, 3), -1);
+	/* a column without an available record, no header */
+	CHECK_EQ(tb_attach_samples("# iter ipi batched\n0 1 2\n1 1 2\n2 1 2\n", r, 3), -1);
+	CHECK_EQ(tb_attach_samples("0 1 2\n", r, 3), -1);
+	for (k = 0; k < 3; k++)
+		free(r[k].samples);
+}
+
+static void t_spread_and_summary(void)
+{
+	struct tb_record r[8];
+	char *s;
+	int k;
+
+	mk(&r[0], "flusher-sync", 1, "one", 0);
+	mk(&r[1], "flusher-sync", 2, "one", 0);
+	mk(&r[2], "flusher-sync", 1, "all", 0);
+	r[0].ratio_native = 1.20;
+	r[0].ratio_ipi = 1.60;
+	r[0].ci_native[0] = 1.10;
+	r[0].ci_native[1] = 1.30;
+	r[1].ratio_native = 0.95;
+	r[1].ratio_ipi = 1.40;
+	r[1].ci_native[0] = 0.90;
+	r[1].ci_native[1] = 1.05;
+	r[2].ratio_native = 0.80;
+	r[2].ratio_ipi = 1.10;
+	r[2].ci_native[0] = 0.70;
+	r[2].ci_native[1] = 0.85;
+	/* two more sweeps of the first cell, one of the second */
+	for (k = 3; k < 6; k++) {
+		mk(&r[k], "flusher-sync", k == 5 ? 2 : 1, "one", 0);
+		r[k].run = k == 4 ? 2 : 1;
+	}
+	r[3].ratio_native = 1.27;
+	r[4].ratio_native = 1.15;
+	r[5].ratio_native = 0.97;
+	mk(&r[6], "ipi", 1, "one", 0);
+	mk(&r[7], "flusher-sync", 4, "others", 0);
+	r[7].available = 0;
+	tb_compute_spread(r, 8);
+	check(fabs(r[0].spread_native - 0.12) < 1e-9, "spread %f",
+	      r[0].spread_native);
+	check(fabs(r[1].spread_native - 0.02) < 1e-9, "spread %f",
+	      r[1].spread_native);
+	check(r[2].spread_native < 0, "a single sweep: no spread");
+	check(r[3].spread_native < 0, "spread only on the first sweep");
+
+	{
+		static char buf[4096];
+		FILE *f = fmemopen(buf, sizeof(buf), "w");
+
+		tb_write_summary(f, r, 8, "flusher-sync");
+		fclose(f);
+		s = buf;
+	}
+	check(strstr(s, "- targets=one, 2 cells: x native 0.95 to 1.20, x ipi 1.40 to 1.60; over 1.00 x native beyond noise: pages 1.\n") != NULL,
+	      "targets=one: %s", s);
+	check(strstr(s, "- targets=all, 1 cells: x native 0.80 to 0.80, x ipi 1.10 to 1.10; over 1.00 x native beyond noise: none.\n") != NULL,
+	      "targets=all: %s", s);
+	check(!strstr(s, "targets=others"), "no available cell, no line: %s", s);
+	check(strstr(s, "moved by at most 0.12 in a cell") != NULL,
+	      "spread quoted: %s", s);
+	/* the table shows the first sweep only, with its spread */
+	s = render(tb_write_table, r, 8);
+	check(strstr(s, "1.27") == NULL && strstr(s, "0.12") != NULL,
+	      "first sweep and spread: %s", s);
 }
 
 /* ------------------------------------------------------------ counters */
@@ -569,6 +818,11 @@ int main(void)
 	run("CSV output", t_csv);
 	run("table output", t_table);
 	run("table: model column and summary", t_table_model);
+	run("median by selection = median by sorting", t_median);
+	run("median of a resample from its counts", t_counted_median);
+	run("paired bootstrap intervals and verdicts", t_bootstrap);
+	run("attach bench_samples to records", t_attach_samples);
+	run("spread between sweeps, summary paragraph", t_spread_and_summary);
 	run("parse counter lines and debugfs stats", t_parse_counters);
 	run("counters table: one row per counter, words only in the header",
 	    t_counters_table);

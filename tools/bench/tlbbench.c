@@ -27,7 +27,7 @@
 
 #include "tlbbench.h"
 
-#define MAX_RECORDS	512
+#define MAX_RECORDS	4096
 #define PAGE		4096UL
 
 static const unsigned int default_pages[] = { 1, 2, 4, 8, 16, 32, 33, 64, 256, 512 };
@@ -42,11 +42,14 @@ struct opts {
 	int targets[3];
 	int ntargets;
 	unsigned int iters, warmup, n2_iters, n2_rounds, n2_cap_s;
+	unsigned int bootstrap, repeat;
 	int touch, mprotect, cpu, busy, kernel;
+	const char *target_state;	/* poll, halt, busy (--target-state) */
 };
 
 static struct tb_record records[MAX_RECORDS];
 static int nrec;
+static int current_run;		/* --repeat: the sweep being run */
 static FILE *raw;
 static char first_before[4096], last_after[4096];
 
@@ -74,8 +77,8 @@ static struct tb_record *new_record(void)
 {
 	if (nrec >= MAX_RECORDS)
 		die("too many records");
-	memset(&records[nrec], 0, sizeof(records[nrec]));
-	records[nrec].ratio_native = records[nrec].ratio_ipi = -1;
+	tb_record_init(&records[nrec]);
+	records[nrec].run = current_run;
 	return &records[nrec++];
 }
 
@@ -169,6 +172,81 @@ static void spinners_stop(void)
 
 static char result[65536];
 
+/* The whole of a file, NUL-terminated, malloc'd; NULL if it cannot be read. */
+static char *read_all(const char *path)
+{
+	size_t size = 1 << 20, len = 0;
+	char *buf = malloc(size), *bigger;
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0 || !buf) {
+		if (fd >= 0)
+			close(fd);
+		free(buf);
+		return NULL;
+	}
+	while ((n = read(fd, buf + len, size - 1 - len)) > 0) {
+		len += (size_t)n;
+		if (len == size - 1) {
+			bigger = realloc(buf, size * 2);
+			if (!bigger)
+				break;
+			buf = bigger;
+			size *= 2;
+		}
+	}
+	close(fd);
+	if (n < 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+/*
+ * The samples of the cell just run (debugfs bench_samples), in the order
+ * taken, for the paired bootstrap. Without them the cell has no interval.
+ */
+static void attach_samples(const struct opts *o, struct tb_record *r, int n)
+{
+	char path[4096], *text;
+
+	if (!o->bootstrap)
+		return;
+	snprintf(path, sizeof(path), "%s/bench_samples", o->debugfs);
+	text = read_all(path);
+	if (!text || tb_attach_samples(text, r, n))
+		fprintf(stderr, "tlbbench: no usable %s: no confidence intervals for this cell\n",
+			path);
+	free(text);
+}
+
+/* Intervals for every cell of every sweep (records of a cell are adjacent). */
+static void bootstrap_all(const struct opts *o)
+{
+	struct tb_record *cell[64];
+	int i = 0, j, k;
+
+	while (i < nrec) {
+		for (j = i, k = 0; j < nrec && k < 64 &&
+		     records[j].run == records[i].run &&
+		     records[j].pages == records[i].pages &&
+		     !strcmp(records[j].targets, records[i].targets); j++)
+			cell[k++] = &records[j];
+		if (tb_bootstrap_cell(cell, k, o->bootstrap,
+				      0x7f4a7c15ull + (uint64_t)i))
+			fprintf(stderr, "tlbbench: no intervals for targets=%s pages=%u\n",
+				records[i].targets, records[i].pages);
+		for (j = 0; j < k; j++) {
+			free(cell[j]->samples);
+			cell[j]->samples = NULL;
+		}
+		i += k;
+	}
+}
+
 /* One cell of the kernel modes: write the parameter line, parse the result. */
 static void kernel_cell(const struct opts *o, unsigned int pages,
 			const char *targets)
@@ -194,7 +272,6 @@ static void kernel_cell(const struct opts *o, unsigned int pages,
 		char *m, list[256];
 
 		/* (with modes=all, one record "all" says so for every mode) */
-
 		snprintf(list, sizeof(list), "%s", o->modes);
 		for (m = strtok_r(list, ",", &save); m;
 		     m = strtok_r(NULL, ",", &save)) {
@@ -225,6 +302,7 @@ static void kernel_cell(const struct opts *o, unsigned int pages,
 				die("bench answered for another cell: %s", l);
 			r.pages = pages;
 			r.busy = o->busy;
+			r.run = current_run;
 			snprintf(r.targets, sizeof(r.targets), "%s", targets);
 			if (r.available && !strcmp(r.mode, "native") &&
 			    strcmp(targets, "all"))
@@ -240,6 +318,7 @@ static void kernel_cell(const struct opts *o, unsigned int pages,
 	}
 	if (!got)
 		die("no mode lines in the bench result");
+	attach_samples(o, &records[nrec - got], got);
 }
 
 /* ------------------------------------------------------------ N2 (mprotect) */
@@ -473,9 +552,49 @@ static void usage(void)
 	puts("usage: tlbbench [--out DIR] [--quick] [--iters N] [--warmup N]\n"
 	     "                [--pages LIST] [--targets one,others,all] [--modes LIST]\n"
 	     "                [--n2-iters N] [--no-mprotect] [--no-kernel] [--no-touch] [--busy]\n"
+	     "                [--target-state poll|halt|busy] [--repeat N] [--bootstrap N]\n"
 	     "                [--cpu N]\n"
 	     "                [--debugfs DIR]\n"
 	     "Needs tlbflush.ko loaded and debugfs mounted; see tools/bench/README.md.");
+}
+
+/*
+ * --target-state: what the target CPUs do between samples. poll: idle
+ * vCPUs spin (idle=poll on the kernel command line, which the testbed
+ * passes); halt: they halt (the kernel's default idle); busy: a user thread
+ * spins on each of them during the kernel modes (as --busy). Checked
+ * against /proc/cmdline, so the label cannot lie. Without the option the
+ * state is read from the command line (poll or halt; busy with --busy).
+ */
+static void check_target_state(struct opts *o)
+{
+	static char cmdline[4096];
+	int poll;
+
+	if (read_file("/proc/cmdline", cmdline, sizeof(cmdline)))
+		die("cannot read /proc/cmdline");
+	poll = strstr(cmdline, "idle=poll") != NULL;
+	if (!o->target_state)
+		o->target_state = o->busy ? "busy" : poll ? "poll" : "halt";
+	if (!strcmp(o->target_state, "busy"))
+		o->busy = 1;
+	else if (o->busy)
+		die("--busy contradicts --target-state %s", o->target_state);
+	if (!strcmp(o->target_state, "poll") && !poll)
+		die("--target-state poll, but idle=poll is not on the kernel command line: %s",
+		    cmdline);
+	if (strcmp(o->target_state, "poll") && poll)
+		die("--target-state %s, but the kernel runs with idle=poll",
+		    o->target_state);
+}
+
+static const char *target_state_text(const struct opts *o)
+{
+	if (!strcmp(o->target_state, "poll"))
+		return "poll (idle=poll: idle target vCPUs spin)";
+	if (!strcmp(o->target_state, "busy"))
+		return "busy (a user thread spins on every target during the kernel modes)";
+	return "halt (idle target vCPUs halt)";
 }
 
 static void parse_args(int argc, char **argv, struct opts *o)
@@ -504,6 +623,12 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			o->kernel = 0;
 		} else if (!strcmp(a, "--busy")) {
 			o->busy = 1;
+		} else if (!strcmp(a, "--target-state")) {
+			NEED_ARG();
+			if (strcmp(v, "poll") && strcmp(v, "halt") &&
+			    strcmp(v, "busy"))
+				die("bad --target-state %s (poll, halt, busy)", v);
+			o->target_state = v;
 		} else if (!strcmp(a, "--no-touch")) {
 			o->touch = 0;
 		} else if (!strcmp(a, "--pages")) {
@@ -529,7 +654,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 				o->targets[o->ntargets++] = k;
 			}
 		} else if (!strcmp(a, "--iters") || !strcmp(a, "--warmup") ||
-			   !strcmp(a, "--cpu") || !strcmp(a, "--n2-iters")) {
+			   !strcmp(a, "--cpu") || !strcmp(a, "--n2-iters") ||
+			   !strcmp(a, "--repeat") || !strcmp(a, "--bootstrap")) {
 			NEED_ARG();
 			if (tb_parse_uint_list(v, u, 1, 0, 100000) != 1)
 				die("bad %s %s", a, v);
@@ -542,6 +668,10 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			} else if (!strcmp(a, "--n2-iters")) {
 				o->n2_iters = u[0];
 				n2_set = 1;
+			} else if (!strcmp(a, "--repeat")) {
+				o->repeat = u[0];
+			} else if (!strcmp(a, "--bootstrap")) {
+				o->bootstrap = u[0];
 			} else {
 				o->cpu = (int)u[0];
 			}
@@ -562,6 +692,9 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		o->n2_iters = quick ? 200 : 1000;
 	if (!o->iters || o->n2_iters < o->n2_rounds)
 		die("--iters must be >= 1 and --n2-iters >= %u", o->n2_rounds);
+	if (!o->repeat || o->repeat > 20)
+		die("--repeat must be 1..20");
+	check_target_state(o);
 }
 
 static char header[2048];
@@ -593,18 +726,19 @@ static void write_meta(const struct opts *o, int online)
 		ceil[strcspn(ceil, "\n")] = '\0';
 	fprintf(f, "kernel %s %s\nonline_cpus %d\nbench_cpu %d\niters %u\nwarmup %u\n"
 		"n2_iters %u\nn2_rounds %u\nn2_cap_s %u\ntouch %d\nbusy_targets %d\nmodes %s\n"
-		"tlb_single_page_flush_ceiling %s\n",
+		"tlb_single_page_flush_ceiling %s\ntarget_state %s\nrepeat %u\nbootstrap %u\n",
 		u.release, u.machine, online, o->cpu, o->iters, o->warmup,
-		o->n2_iters, o->n2_rounds, o->n2_cap_s, o->touch, o->busy, o->modes, ceil);
+		o->n2_iters, o->n2_rounds, o->n2_cap_s, o->touch, o->busy, o->modes, ceil,
+		target_state_text(o), o->repeat, o->bootstrap);
 	write_strategies(o, f);
 	fclose(f);
-	snprintf(header, sizeof(header), "tlbbench: kernel %s, %d CPUs online, bench on cpu%d, %u iterations per mode and cell (+%u warm-up), touch=%d, targets %s\n"
+	snprintf(header, sizeof(header), "tlbbench: kernel %s, %d CPUs online, bench on cpu%d, %u iterations per mode and cell (+%u warm-up), touch=%d, target state %s\n"
 	       "native = flush_tlb_kernel_range (flushes every online CPU whatever the target set; tlb_single_page_flush_ceiling=%s)\n"
 	       "ipi = smp_call_function_many, empty handler, wait=true (the floor); flusher-NAME = this module's\n"
 	       "flusher with strategy NAME (every registered one; debugfs strategies in meta.txt); batched = K page ops, async;\n"
 	       "mprotect = N2, mprotect RW->R with helper threads on the targets minus without (%u samples; targets busy)\n",
 	       u.release, online, o->cpu, o->iters, o->warmup, o->touch,
-	       o->busy ? "busy" : "idle", ceil, o->n2_iters);
+	       o->target_state, ceil, o->n2_iters);
 	fputs(header, stdout);
 }
 
@@ -658,6 +792,24 @@ static void write_counters(const struct opts *o, const char *before_stats,
 	fclose(f);
 }
 
+/* One cell of the sweep: the kernel modes, then N2. */
+static void cell(const struct opts *o, unsigned int pages, const char *t,
+		 const cpu_set_t *online)
+{
+	uint64_t t0 = now_ns();
+
+	if (o->busy && o->kernel)
+		spinners_start(o, online);
+	if (o->kernel)
+		kernel_cell(o, pages, t);
+	if (o->busy && o->kernel)
+		spinners_stop();
+	if (o->mprotect)
+		n2_cell(o, pages, t, online);
+	fprintf(stderr, "tlbbench: targets=%s pages=%u done in %.1f s\n", t, pages,
+		(now_ns() - t0) / 1e9);
+}
+
 int main(int argc, char **argv)
 {
 	static char stats_before[8192], stats_after[8192];
@@ -670,6 +822,8 @@ int main(int argc, char **argv)
 		.kernel = 1,
 		.n2_rounds = 4,
 		.n2_cap_s = 6,
+		.repeat = 1,
+		.bootstrap = 1000,
 	};
 	char path[4096];
 	cpu_set_t online;
@@ -702,36 +856,33 @@ int main(int argc, char **argv)
 	if (read_file(path, stats_before, sizeof(stats_before)))
 		stats_before[0] = '\0';
 
-	t_start = now_ns();
-	for (ti = 0; ti < o.ntargets; ti++) {
-		const char *t = target_names[o.targets[ti]];
+	for (current_run = 0; current_run < (int)o.repeat; current_run++) {
+		t_start = now_ns();
+		for (ti = 0; ti < o.ntargets; ti++) {
+			const char *t = target_names[o.targets[ti]];
 
-		for (pi = 0; pi < o.npages; pi++) {
-			uint64_t t0 = now_ns();
-
-			if (o.busy && o.kernel)
-				spinners_start(&o, &online);
-			if (o.kernel)
-				kernel_cell(&o, o.pages[pi], t);
-			if (o.busy && o.kernel)
-				spinners_stop();
-			if (o.mprotect)
-				n2_cell(&o, o.pages[pi], t, &online);
-			fprintf(stderr, "tlbbench: targets=%s pages=%u done in %.1f s\n",
-				t, o.pages[pi], (now_ns() - t0) / 1e9);
+			for (pi = 0; pi < o.npages; pi++)
+				cell(&o, o.pages[pi], t, &online);
 		}
+		fprintf(stderr, "tlbbench: sweep %d of %u took %.1f s\n",
+			current_run + 1, o.repeat, (now_ns() - t_start) / 1e9);
 	}
-	fprintf(stderr, "tlbbench: sweep took %.1f s\n",
-		(now_ns() - t_start) / 1e9);
 	if (stats_before[0] && read_file(path, stats_after, sizeof(stats_after)))
 		stats_after[0] = '\0';
 	fclose(raw);
 
 	tb_compute_ratios(records, nrec);
+	t_start = now_ns();
+	bootstrap_all(&o);
+	fprintf(stderr, "tlbbench: %u bootstrap resamples per cell took %.1f s\n",
+		o.bootstrap, (now_ns() - t_start) / 1e9);
+	tb_compute_spread(records, nrec);
 	tb_write_table(stdout, records, nrec);
+	tb_write_summary(stdout, records, nrec, "flusher-sync");
 	f = out_file(&o, "table.txt", "w");
 	fputs(header, f);
 	tb_write_table(f, records, nrec);
+	tb_write_summary(f, records, nrec, "flusher-sync");
 	fclose(f);
 	f = out_file(&o, "bench.csv", "w");
 	tb_write_csv(f, records, nrec);

@@ -91,12 +91,22 @@ struct tb_record {
 	 * made (N2, an unavailable mode, an older module).
 	 */
 	char model[96];
+	/* kernel modes: the measured samples in the order taken (malloc) */
+	uint64_t *samples;
+	double ci_native[2];		/* 95% CI of ratio_native, < 0: n/a */
+	double ci_ipi[2];		/* 95% CI of ratio_ipi, < 0: n/a */
+	int run;			/* --repeat: which sweep, from 0 */
+	double spread_native;		/* run 0: max - min of ratio_native
+					 * over the sweeps, < 0: n/a */
 	/* N2 (mode "mprotect") only: what the difference was taken from */
 	int is_diff;
 	struct tb_summary raw;		/* with helper threads */
 	struct tb_summary base;		/* without helper threads */
 	char note[192];
 };
+
+/* An empty record: every ratio, interval and spread "n/a". */
+void tb_record_init(struct tb_record *r);
 
 /*
  * Fill @r from a `mode=...` line of debugfs `bench`. Return 0, or -1 if the
@@ -140,6 +150,58 @@ void tb_write_counters(FILE *f, const struct tb_kv *before, int nb,
  * Return: the number of rows that differ.
  */
 int tb_write_model_summary(FILE *f, const struct tb_record *r, int n);
+
+/*
+ * debugfs `bench_samples`: a header `# iter NAME...`, then `i ns...` per
+ * iteration. Give each record of @r (the cell's records, @nr of them)
+ * whose mode is a column its samples (malloc'd, n = its st.n).
+ * Return: 0, -1 if the text is malformed, a column has no record, or the
+ * number of rows is not the records' iterations.
+ */
+int tb_attach_samples(const char *text, struct tb_record *r, int nr);
+
+/* tlbbench_stats.c */
+
+/* The median as tb_summarize() defines it, in linear time; @v reordered. */
+uint64_t tb_median(uint64_t *v, unsigned int n);
+
+/* A sample and the iteration it was taken in. */
+struct tb_pair {
+	uint64_t v;
+	unsigned int i;
+};
+
+/* @out = the samples v[0..n) with their iterations, sorted by value. */
+void tb_sort_pairs(const uint64_t *v, unsigned int n, struct tb_pair *out);
+/*
+ * The median (as tb_summarize()) of a resample in which iteration i was
+ * drawn count[i] times (the counts sum to @n), from the samples sorted
+ * by tb_sort_pairs().
+ */
+uint64_t tb_counted_median(const struct tb_pair *sorted,
+			   const unsigned int *count, unsigned int n);
+
+/*
+ * Paired bootstrap over a cell: @r are the records of one cell and sweep;
+ * every record with samples (all from the same iterations) gets a 95%
+ * interval for its ratio of medians to native and to ipi (ci_native,
+ * ci_ipi), from @b resamples of the iterations. Reproducible from @seed.
+ * Return: 0, -1 if the records do not have the same number of samples or
+ * memory ran out.
+ */
+int tb_bootstrap_cell(struct tb_record **r, int nr, unsigned int b,
+		      uint64_t seed);
+/* "faster" (interval below 1), "slower" (above 1), "same", "-" (none). */
+const char *tb_verdict(const double *ci);
+/* spread_native of the run-0 records: max - min over the runs. */
+void tb_compute_spread(struct tb_record *r, int n);
+/*
+ * The summary paragraph for @mode: per target set, the range of its ratio
+ * to native and to ipi over the cells, the cells over 1.00 x native beyond
+ * noise, and the largest spread between sweeps.
+ */
+void tb_write_summary(FILE *f, const struct tb_record *r, int n,
+		      const char *mode);
 
 void tb_write_csv(FILE *f, const struct tb_record *r, int n);
 void tb_write_json(FILE *f, const struct tb_record *r, int n);

@@ -163,6 +163,15 @@ int tb_parse_uint_list(const char *s, unsigned int *out, int max,
 	return n;
 }
 
+void tb_record_init(struct tb_record *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->ratio_native = r->ratio_ipi = -1;
+	r->ci_native[0] = r->ci_native[1] = -1;
+	r->ci_ipi[0] = r->ci_ipi[1] = -1;
+	r->spread_native = -1;
+}
+
 /* model=ok, or model=differs with model_diff, model_got, model_want. */
 static int parse_model(const struct tb_kv *kv, int n, struct tb_record *r)
 {
@@ -196,8 +205,7 @@ int tb_parse_mode_line(const char *line, struct tb_record *r)
 	n = tb_parse_kv(line, tag, sizeof(tag), kv, TB_MAX_KV);
 	if (n < 0 || tag[0])
 		return -1;
-	memset(r, 0, sizeof(*r));
-	r->ratio_native = r->ratio_ipi = -1;
+	tb_record_init(r);
 	s = tb_kv_str(kv, n, "mode");
 	if (!s || strlen(s) >= sizeof(r->mode))
 		return -1;
@@ -378,9 +386,13 @@ void tb_write_csv(FILE *f, const struct tb_record *r, int n)
 	      f);
 	for (c = 0; c < TB_NR_CTR; c++)
 		fprintf(f, ",%s", tb_ctr_names[c]);
-	fputs(",targets_busy,reason,note,model\n", f);
+	fputs(",targets_busy,reason,note,model,ci_native_lo,ci_native_hi,verdict_native,ci_ipi_lo,ci_ipi_hi,spread_native\n",
+	      f);
 	for (i = 0; i < n; i++) {
 		const struct tb_record *x = &r[i];
+
+		if (x->run)
+			continue;	/* the table of the first sweep */
 
 		fprintf(f, "%s,%u,%s,", x->mode, x->pages, x->targets);
 		if (x->available)
@@ -401,6 +413,12 @@ void tb_write_csv(FILE *f, const struct tb_record *r, int n)
 		csv_str(f, x->note);
 		fputc(',', f);
 		csv_str(f, x->model);
+		csv_ratio(f, x->ci_native[0]);
+		csv_ratio(f, x->ci_native[1]);
+		fprintf(f, ",%s", tb_verdict(x->ci_native));
+		csv_ratio(f, x->ci_ipi[0]);
+		csv_ratio(f, x->ci_ipi[1]);
+		csv_ratio(f, x->spread_native);
 		fputc('\n', f);
 	}
 }
@@ -428,6 +446,15 @@ static void json_summary(FILE *f, const char *name, const struct tb_summary *s)
 		name, s->median, s->p90, s->p99, s->min, s->max, s->mean, s->n);
 }
 
+/* Is @i the last record of the first sweep? (no comma after it) */
+static int last_of_run0(const struct tb_record *r, int n, int i)
+{
+	for (i++; i < n; i++)
+		if (!r[i].run)
+			return 0;
+	return 1;
+}
+
 void tb_write_json(FILE *f, const struct tb_record *r, int n)
 {
 	int i, c;
@@ -435,6 +462,9 @@ void tb_write_json(FILE *f, const struct tb_record *r, int n)
 	fputs("[\n", f);
 	for (i = 0; i < n; i++) {
 		const struct tb_record *x = &r[i];
+
+		if (x->run)
+			continue;	/* the table of the first sweep */
 
 		fputs("  {\"mode\": ", f);
 		json_str(f, x->mode);
@@ -479,7 +509,17 @@ void tb_write_json(FILE *f, const struct tb_record *r, int n)
 			fputs(", \"model\": ", f);
 			json_str(f, x->model);
 		}
-		fprintf(f, "}%s\n", i + 1 < n ? "," : "");
+		if (x->ci_native[0] >= 0)
+			fprintf(f, ", \"ci_native\": [%.3f, %.3f], \"verdict_native\": \"%s\"",
+				x->ci_native[0], x->ci_native[1],
+				tb_verdict(x->ci_native));
+		if (x->ci_ipi[0] >= 0)
+			fprintf(f, ", \"ci_ipi\": [%.3f, %.3f]", x->ci_ipi[0],
+				x->ci_ipi[1]);
+		if (x->spread_native >= 0)
+			fprintf(f, ", \"spread_native\": %.3f",
+				x->spread_native);
+		fprintf(f, "}%s\n", last_of_run0(r, n, i) ? "" : ",");
 	}
 	fputs("]\n", f);
 }
@@ -605,23 +645,39 @@ int tb_write_model_summary(FILE *f, const struct tb_record *r, int n)
 	return differ;
 }
 
+static void table_ci(FILE *f, const double *ci)
+{
+	char buf[32];
+
+	if (ci[0] < 0)
+		snprintf(buf, sizeof(buf), "-");
+	else
+		snprintf(buf, sizeof(buf), "[%.2f,%.2f]", ci[0], ci[1]);
+	fprintf(f, " %-11s %-6s", buf, tb_verdict(ci));
+}
+
 void tb_write_table(FILE *f, const struct tb_record *r, int n)
 {
 	const char *targets = "";
 	unsigned int pages = 0;
-	int i, busy = 0, idle = 0;
+	int i, busy = 0, idle = 0, spread = 0;
 	char name[TB_NAME_LEN + 2];
 
+	for (i = 0; i < n; i++)
+		spread |= r[i].spread_native >= 0;
 	for (i = 0; i < n; i++) {
 		const struct tb_record *x = &r[i];
 
+		if (x->run)
+			continue;	/* the table of the first sweep */
 		if (strcmp(x->targets, targets)) {
 			targets = x->targets;
 			pages = 0;
-			fprintf(f, "\ntargets=%s\n%6s  %-18s %4s %11s %11s %9s %9s %7s  %s\n",
+			fprintf(f, "\ntargets=%s\n%6s  %-18s %4s %11s %11s %9s %-11s %-6s %9s %7s  %s\n",
 				targets, "pages", "mode", "cpus", "median_us",
-				"p99_us", "x native", "x ipi", "iters",
-				"model");
+				"p99_us", "x native", "95% CI", "verdict",
+				"x ipi", "iters",
+				spread ? "model   spread" : "model");
 		} else if (x->pages != pages) {
 			fputc('\n', f);
 		}
@@ -640,13 +696,94 @@ void tb_write_table(FILE *f, const struct tb_record *r, int n)
 		fprintf(f, " %4u %11.2f %11.2f", x->cpus, x->st.median / 1e3,
 			x->st.p99 / 1e3);
 		table_ratio(f, x->ratio_native);
+		table_ci(f, x->ci_native);
 		table_ratio(f, x->ratio_ipi);
-		fprintf(f, " %7u  %s\n", x->st.n, model_cell(x));
+		if (spread && x->spread_native >= 0)
+			fprintf(f, " %7u  %-7s %6.2f\n", x->st.n, model_cell(x),
+				x->spread_native);
+		else
+			fprintf(f, " %7u  %s\n", x->st.n, model_cell(x));
 	}
 	if (busy && idle)
 		fputs("\n* target CPUs busy running user threads during the samples; the other rows\n"
 		      "  had idle targets (woken by the touch IPI). Under TCG an IPI to a busy vCPU\n"
 		      "  is cheap while the host runs that vCPU's thread and very slow while it does\n"
 		      "  not: compare rows with the same target state (tlbbench --busy).\n", f);
+	fputs("\n95% CI: paired bootstrap interval of the ratio of medians to native (samples\n"
+	      "resampled by iteration); verdict: faster/slower when the interval lies below/above\n"
+	      "1.00, same when it contains 1.00.\n", f);
+	if (spread)
+		fputs("spread: max - min of x native between the repeated sweeps (--repeat);\n"
+		      "the table shows the first sweep.\n", f);
 	tb_write_model_summary(f, r, n);
+}
+
+int tb_attach_samples(const char *text, struct tb_record *r, int nr)
+{
+	char names[64][TB_NAME_LEN];
+	struct tb_record *col[64];
+	const char *p = text, *end;
+	unsigned int row = 0, n = 0;
+	int nc = 0, c, k, len;
+
+	/* header: "# iter NAME..." */
+	if (strncmp(p, "# iter", 6))
+		return -1;
+	p += 6;
+	end = strchr(p, '\n');
+	if (!end)
+		return -1;
+	while (p < end) {
+		while (p < end && *p == ' ')
+			p++;
+		if (p == end)
+			break;
+		len = (int)strcspn(p, " \n");
+		if (nc == 64 || len >= TB_NAME_LEN)
+			return -1;
+		memcpy(names[nc], p, len);
+		names[nc][len] = '\0';
+		col[nc] = NULL;
+		for (k = 0; k < nr; k++)
+			if (r[k].available && !strcmp(r[k].mode, names[nc]))
+				col[nc] = &r[k];
+		if (!col[nc] || (n && col[nc]->st.n != n))
+			return -1;
+		n = col[nc]->st.n;
+		nc++;
+		p += len;
+	}
+	for (c = 0; c < nc; c++) {
+		free(col[c]->samples);
+		col[c]->samples = calloc(n ? n : 1, sizeof(uint64_t));
+		if (!col[c]->samples)
+			return -1;
+	}
+	/* rows: "i ns..." */
+	for (p = end + 1; *p; p = *end ? end + 1 : end) {
+		uint64_t v;
+		char *e;
+
+		end = strchr(p, '\n');
+		if (!end)
+			end = p + strlen(p);
+		if (end == p)
+			continue;
+		v = strtoull(p, &e, 10);
+		if (e == p || v != row || row >= n)
+			return -1;
+		p = e;
+		for (c = 0; c < nc; c++) {
+			if (*p != ' ')
+				return -1;
+			col[c]->samples[row] = strtoull(p + 1, &e, 10);
+			if (e == p + 1)
+				return -1;
+			p = e;
+		}
+		if (p != end)
+			return -1;
+		row++;
+	}
+	return row == n ? 0 : -1;
 }
