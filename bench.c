@@ -155,6 +155,11 @@ static noinline void tlbf_bench_ipi_fn(void *info)
 	this_cpu_inc(tlbf_bench_ipi_runs);
 }
 
+/* Does nothing: its completion is what tlbf_bench_sample() waits for. */
+static void tlbf_bench_settle_fn(void *info)
+{
+}
+
 static u64 tlbf_bench_ipi_runs_sum(void)
 {
 	u64 sum = 0;
@@ -350,6 +355,15 @@ static int tlbf_bench_sample(struct tlbf_bench_ctx *c,
 		}
 		ret = tlbf_bench_flusher(c, m, &fl, va, &t0, &t1);
 		tlbf_flusher_finish(&fl);
+		/*
+		 * Settle, outside the timed region: a target may still be
+		 * flushing after it acknowledged (early-ack); an empty IPI
+		 * with wait=true runs only after that handler, so the
+		 * counters of this sample are complete before they are read
+		 * (else they land in the next mode's sample).
+		 */
+		smp_call_function_many(cpu_online_mask, tlbf_bench_settle_fn,
+				       NULL, true);
 		break;
 	}
 	if (!ret && measured)
