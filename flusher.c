@@ -145,8 +145,9 @@ EXPORT_SYMBOL_GPL(tlbf_flusher_issue_with);
  * tlbf_flusher_issue_req() - take over a mapper flush request (M4)
  * @fl: the flusher
  * @req: a request; a page request becomes a single op, a range a range op
- *	(flush all from the threshold up), all flush all; its frames are
- *	issued as with tlbf_flusher_issue_with(). @req is then consumed.
+ *	(the stack makes it flush all from its threshold up, FL6), all flush
+ *	all; its frames are issued as with tlbf_flusher_issue_with(). @req is
+ *	then consumed.
  *
  * Return: 0 (also for a request that is not live); -EINVAL (request left
  * as it was) for a malformed request or the wrong CPU.

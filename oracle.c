@@ -399,7 +399,7 @@ static int tlbf_oracle_change_run(struct tlbf_oracle_ctx *c,
 static int tlbf_oracle_change(struct tlbf_oracle_ctx *c,
 			      struct tlbf_flusher *fl)
 {
-	unsigned int i, n = c->p->pages;
+	unsigned int i, n = c->p->pages, thr;
 	int err = 0;
 
 	if (c->p->range)
@@ -420,13 +420,11 @@ static int tlbf_oracle_change(struct tlbf_oracle_ctx *c,
 			tlbf_canary_write(pg->cur, pg->cur_canary);
 		}
 	}
+	thr = tlbf_strategy_threshold(c->p->strategy);
 	snprintf(c->op_desc, sizeof(c->op_desc), "%s %#lx+%u (%s, threshold %u)",
-		 c->p->range ? (n >= READ_ONCE(tlbf_flush_all_threshold) ?
-				"range->all" : "range") :
-			       (n >= READ_ONCE(tlbf_flush_all_threshold) ?
-				"pages->all" : "pages"),
-		 c->pg[0].va, n, c->p->strategy->name,
-		 tlbf_strategy_threshold(c->p->strategy));
+		 c->p->range ? (n >= thr ? "range->all" : "range") :
+			       (n >= thr ? "pages->all" : "pages"),
+		 c->pg[0].va, n, c->p->strategy->name, thr);
 	return 0;
 }
 

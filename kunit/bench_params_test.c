@@ -134,6 +134,7 @@ static void bench_model(struct kunit *test)
 				       .flags = TLBF_STRAT_F_BROADCAST };
 	struct tlbf_strategy low = { .name = "m-low", .threshold = 4,
 				     .flags = TLBF_STRAT_F_WAITS };
+	struct tlbf_strategy linux34 = { .name = "m-linux", .threshold = 34 };
 	unsigned int thr = READ_ONCE(tlbf_flush_all_threshold);
 	u64 e[TLBF_NR_STATS];
 
@@ -172,8 +173,26 @@ static void bench_model(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_OPS_ISSUED_SINGLE], 3ULL);
 	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_PAGES_INVALIDATED], 9ULL);
 
-	/* tlbf_op_range() makes flush all from the module's threshold up. */
+	/*
+	 * A range reaching the module's threshold is a range op; the stack
+	 * makes it flush all (merged). Linux's threshold (34) keeps 33 pages.
+	 */
 	tlbf_bench_expect(&plain, false, thr, 1, false, 4, e);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_OPS_ISSUED_RANGE], 1ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_OPS_ISSUED_ALL], 0ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_OPS_MERGED_TO_ALL], 1ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_FULL_FLUSHES], 1ULL);
+	tlbf_bench_expect(&linux34, false, 33, 1, false, 4, e);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_OPS_ISSUED_RANGE], 1ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_OPS_MERGED_TO_ALL], 0ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_FULL_FLUSHES], 0ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_PAGES_INVALIDATED], 33ULL);
+	tlbf_bench_expect(&linux34, false, 34, 1, false, 4, e);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_OPS_MERGED_TO_ALL], 1ULL);
+	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_FULL_FLUSHES], 1ULL);
+	/* Only a range no threshold can hold is issued as flush all. */
+	tlbf_bench_expect(&linux34, false, TLBF_FLUSH_ALL_THRESHOLD_MAX, 1,
+			  false, 4, e);
 	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_OPS_ISSUED_ALL], 1ULL);
 	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_OPS_MERGED_TO_ALL], 0ULL);
 	KUNIT_EXPECT_EQ(test, e[TLBF_STAT_FULL_FLUSHES], 1ULL);

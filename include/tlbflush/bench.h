@@ -199,6 +199,22 @@ void tlbf_bench_summarize(u64 *samples, unsigned int n,
 			  struct tlbf_bench_summary *s);
 bool tlbf_bench_mode_available(const char *name, const char **reason);
 unsigned long tlbf_bench_buffer(void);
+/**
+ * tlbf_bench_stat_timed() - is counter @i left out of the bench's model?
+ * @i: a TLBF_STAT_* index
+ *
+ * lazy_kicks: a waiter kicks a lazy target whose tick is late
+ * (flush_queue.c), which is a matter of timing, not of the strategy. Such a
+ * counter is still reported in the deltas; only a strategy that queues
+ * without an IPI (TLBF_STRAT_F_NO_IPI) may move it.
+ *
+ * Return: true for a counter the model does not predict.
+ */
+static inline bool tlbf_bench_stat_timed(int i)
+{
+	return i == TLBF_STAT_LAZY_KICKS;
+}
+
 void tlbf_bench_expect(const struct tlbf_strategy *s, bool batched,
 		       unsigned int pages, unsigned int remote, bool local,
 		       unsigned int online, u64 *e);

@@ -93,8 +93,14 @@ static inline struct tlbf_op tlbf_op_page(unsigned long va)
  * @va: any address in the first page
  * @nr_pages: number of pages, at least 1
  *
+ * The op records the range as it is: whether it becomes "flush all" is
+ * the threshold rule of the stack it is pushed onto (FL6, tlbf_ops_push()),
+ * with that stack's threshold (a strategy's own, or the module's). Only a
+ * range no threshold can hold (TLBF_FLUSH_ALL_THRESHOLD_MAX pages or more)
+ * is encoded as "flush all" here (FL5).
+ *
  * Return: a page or range op; the flush-all covering @va (tlbf_op_all_for())
- * if @nr_pages reaches the current threshold; TLBF_OP_INVALID if @nr_pages
+ * from TLBF_FLUSH_ALL_THRESHOLD_MAX pages up; TLBF_OP_INVALID if @nr_pages
  * is 0.
  */
 static inline struct tlbf_op tlbf_op_range(unsigned long va,
@@ -102,7 +108,7 @@ static inline struct tlbf_op tlbf_op_range(unsigned long va,
 {
 	if (!nr_pages)
 		return TLBF_OP_INVALID;
-	if (nr_pages >= READ_ONCE(tlbf_flush_all_threshold))
+	if (nr_pages >= TLBF_FLUSH_ALL_THRESHOLD_MAX)
 		return tlbf_op_all_for(va);
 	return (struct tlbf_op){ .word = (va & ~TLBF_OP_NR_MASK) | nr_pages };
 }

@@ -93,7 +93,11 @@ static void op_encoding(void)
 	set_threshold(TLBF_FLUSH_ALL_THRESHOLD_DEFAULT);
 }
 
-/* A range reaching the threshold is encoded as the flush-all covering it. */
+/*
+ * A range is encoded as it is; the threshold is the stack's rule (FL6), so
+ * a strategy with its own threshold (Linux's 34) sees the range. Only a
+ * range no threshold can hold is the flush-all covering it (FL5).
+ */
 static void op_range_threshold(void)
 {
 	struct tlbf_op op;
@@ -104,24 +108,25 @@ static void op_range_threshold(void)
 	CHECK_EQ(tlbf_op_va(op), UVA);
 	CHECK(tlbf_op_valid(op));
 	op = tlbf_op_range(UVA, 32);
-	CHECK_EQ(op.word, tlbf_op_all().word);
-	op = tlbf_op_range(KVA, 32);
-	CHECK_EQ(op.word, tlbf_op_all_global().word);
-	op = tlbf_op_range(KVA, 31);
-	CHECK_EQ(tlbf_op_nr_pages(op), 31);
+	CHECK_EQ(tlbf_op_nr_pages(op), 32);
+	CHECK(!tlbf_op_is_all(op));
+	op = tlbf_op_range(KVA, 33);
+	CHECK_EQ(tlbf_op_nr_pages(op), 33);
 	CHECK(tlbf_op_is_global(op));
+	op = tlbf_op_range(UVA, TLBF_FLUSH_ALL_THRESHOLD_MAX - 1);
+	CHECK_EQ(tlbf_op_nr_pages(op), TLBF_FLUSH_ALL_THRESHOLD_MAX - 1);
+	op = tlbf_op_range(UVA, TLBF_FLUSH_ALL_THRESHOLD_MAX);
+	CHECK_EQ(op.word, tlbf_op_all().word);
+	op = tlbf_op_range(KVA, TLBF_FLUSH_ALL_THRESHOLD_MAX);
+	CHECK_EQ(op.word, tlbf_op_all_global().word);
 	op = tlbf_op_range(UVA, ~0UL);
 	CHECK_EQ(op.word, tlbf_op_all().word);
 
-	/* lowering the threshold applies to the next encoding at once */
+	/* the module's threshold does not change the encoding */
 	set_threshold(8);
-	CHECK_EQ(tlbf_op_range(UVA, 8).word, tlbf_op_all().word);
-	CHECK_EQ(tlbf_op_nr_pages(tlbf_op_range(UVA, 7)), 7);
-	set_threshold(64);
-	CHECK_EQ(tlbf_op_nr_pages(tlbf_op_range(UVA, 63)), 63);
-	CHECK_EQ(tlbf_op_range(UVA, 64).word, tlbf_op_all().word);
+	CHECK_EQ(tlbf_op_nr_pages(tlbf_op_range(UVA, 8)), 8);
 	set_threshold(1);
-	CHECK_EQ(tlbf_op_range(KVA, 1).word, tlbf_op_all_global().word);
+	CHECK_EQ(tlbf_op_nr_pages(tlbf_op_range(KVA, 1)), 1);
 	set_threshold(TLBF_FLUSH_ALL_THRESHOLD_DEFAULT);
 }
 
@@ -258,12 +263,25 @@ static void stack_ranges(void)
 	CHECK_EQ(ops.nr_ops, 0);
 	CHECK_EQ(merged(), m0 + 1);
 
-	/* a 32-page range is a flush all by itself */
+	/* a 32-page range is a flush all by itself (counted as a merge) */
+	m0 = merged();
 	tlbf_ops_init(&ops);
 	tlbf_ops_push(&ops, tlbf_op_range(UVA, 32));
 	CHECK(ops.all);
 	CHECK_EQ(ops.nr_ops, 0);
 	CHECK(!ops.global);
+	CHECK_EQ(merged(), m0 + 1);
+
+	/* a stack with its own threshold: Linux's "more than 33" */
+	tlbf_ops_init_threshold(&ops, 34);
+	tlbf_ops_push(&ops, tlbf_op_range(UVA, 33));
+	CHECK(!ops.all);
+	CHECK_EQ(ops.nr_pages, 33);
+	tlbf_ops_push(&ops, tlbf_op_page(UVA + 100 * PAGE_SIZE));
+	CHECK(ops.all);
+	tlbf_ops_init_threshold(&ops, 34);
+	tlbf_ops_push(&ops, tlbf_op_range(UVA, 34));
+	CHECK(ops.all);
 
 	/* 16 + 15 stay, one more page reaches 32 */
 	m0 = merged();
