@@ -52,8 +52,8 @@ static void tlbf_ops_encoding_and_threshold(struct kunit *test)
 	/* FL5: the range as it is; only what no threshold holds is "all". */
 	KUNIT_EXPECT_EQ(test, tlbf_op_nr_pages(tlbf_op_range(TLBF_TEST_VA, 32)),
 			32UL);
-	KUNIT_EXPECT_TRUE(test, tlbf_op_is_all(tlbf_op_range(TLBF_TEST_VA,
-					TLBF_FLUSH_ALL_THRESHOLD_MAX)));
+	op = tlbf_op_range(TLBF_TEST_VA, TLBF_FLUSH_ALL_THRESHOLD_MAX);
+	KUNIT_EXPECT_TRUE(test, tlbf_op_is_all(op));
 	KUNIT_EXPECT_TRUE(test, tlbf_op_valid(tlbf_op_all()));
 	KUNIT_EXPECT_FALSE(test, tlbf_op_valid(tlbf_op_range(TLBF_TEST_VA, 0)));
 	KUNIT_EXPECT_FALSE(test, tlbf_op_valid(TLBF_OP_INVALID));
