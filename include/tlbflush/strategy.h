@@ -33,6 +33,23 @@
  *  tlbf_deliver_lazy()     queue without any IPI; each target performs its
  *                          queue at its next tick (LATR)
  *  tlbf_flusher_wait()     wait for the queues of this flusher's targets
+ *
+ * The five decisions of a strategy, and where it makes them:
+ *
+ *  delivery      @dispatch (and @widen for the target set): which helper,
+ *                or its own IPIs (tlbf_perform() on the target)
+ *  target action the handler of the delivery it chose: queued and lazy
+ *                run the CPU's queue (tlbf_queue_tick() for a tick of its
+ *                own), direct runs tlbf_perform() on the shared ops
+ *  completion    @sync (NULL: the queues' sequence numbers), or
+ *                TLBF_STRAT_F_WAITS when @dispatch itself waits
+ *  CPU offline   the core drains a dead CPU's queue (FL10) for every
+ *                strategy; one with per-CPU state of its own adds a CPU
+ *                hotplug state (strategies/lazy.c stops its tick there)
+ *  frame release when it drops a target's batch reference
+ *                (tlbf_batch_put()): the helpers drop it after that
+ *                target performed; early ack acknowledges first and
+ *                still drops it only after the flush (FL4)
  */
 #ifndef _TLBFLUSH_STRATEGY_H
 #define _TLBFLUSH_STRATEGY_H
