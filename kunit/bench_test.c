@@ -52,13 +52,14 @@ static void snapshot(u64 *v)
 }
 
 /*
- * A counter the model leaves out (tlbf_bench_stat_timed(): lazy kicks)
- * moves only for a strategy that queues without an IPI.
+ * A counter the model leaves out (tlbf_bench_stat_timed()): lazy kicks
+ * move only for a strategy that queues without an IPI; slow-CPU reports
+ * depend on the host alone.
  */
 static void check_timed(struct kunit *test, const struct tlbf_strategy *s,
 			const struct tlbf_bench_mode_result *mr, int i)
 {
-	if (!(s->flags & TLBF_STRAT_F_NO_IPI))
+	if (i == TLBF_STAT_LAZY_KICKS && !(s->flags & TLBF_STRAT_F_NO_IPI))
 		KUNIT_EXPECT_EQ_MSG(test, mr->stat_delta[i], 0ULL, "%s %s",
 				    mr->name, tlbf_stat_names[i]);
 }

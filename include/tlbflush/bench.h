@@ -203,16 +203,18 @@ unsigned long tlbf_bench_buffer(void);
  * tlbf_bench_stat_timed() - is counter @i left out of the bench's model?
  * @i: a TLBF_STAT_* index
  *
- * lazy_kicks: a waiter kicks a lazy target whose tick is late
- * (flush_queue.c), which is a matter of timing, not of the strategy. Such a
- * counter is still reported in the deltas; only a strategy that queues
- * without an IPI (TLBF_STRAT_F_NO_IPI) may move it.
+ * Timing, not the strategy, moves these: lazy_kicks (a waiter kicks a lazy
+ * target whose tick is late, flush_queue.c; only a strategy that queues
+ * without an IPI, TLBF_STRAT_F_NO_IPI, may move it) and slow_cpu_reports
+ * (FL11: a target kept its waiter waiting longer than slow_cpu_ms, e.g. a
+ * vCPU the host did not run for a second). They are still reported in
+ * the deltas.
  *
  * Return: true for a counter the model does not predict.
  */
 static inline bool tlbf_bench_stat_timed(int i)
 {
-	return i == TLBF_STAT_LAZY_KICKS;
+	return i == TLBF_STAT_LAZY_KICKS || i == TLBF_STAT_SLOW_CPU_REPORTS;
 }
 
 void tlbf_bench_expect(const struct tlbf_strategy *s, bool batched,
