@@ -28,95 +28,6 @@
 
 /* ---- the cases ---- */
 
-/* FL5, FL6: the one-word encoding and the threshold rule. */
-static void tlbf_ops_encoding_and_threshold(struct kunit *test)
-{
-	struct tlbf_ops *a, *b;
-	struct tlbf_op op;
-	u64 merged;
-	int i;
-
-	a = kunit_kzalloc(test, sizeof(*a), GFP_KERNEL);
-	b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, a);
-	KUNIT_ASSERT_NOT_NULL(test, b);
-	tlbf_test_threshold(test, 32);
-
-	op = tlbf_op_page(TLBF_TEST_VA + 123);
-	KUNIT_EXPECT_EQ(test, tlbf_op_va(op), TLBF_TEST_VA);
-	KUNIT_EXPECT_EQ(test, tlbf_op_nr_pages(op), 1UL);
-	KUNIT_EXPECT_TRUE(test, tlbf_op_valid(op));
-	op = tlbf_op_range(TLBF_TEST_VA, 31);
-	KUNIT_EXPECT_EQ(test, tlbf_op_nr_pages(op), 31UL);
-	KUNIT_EXPECT_FALSE(test, tlbf_op_is_all(op));
-	/* FL5: the range as it is; only what no threshold holds is "all". */
-	KUNIT_EXPECT_EQ(test, tlbf_op_nr_pages(tlbf_op_range(TLBF_TEST_VA, 32)),
-			32UL);
-	op = tlbf_op_range(TLBF_TEST_VA, TLBF_FLUSH_ALL_THRESHOLD_MAX);
-	KUNIT_EXPECT_TRUE(test, tlbf_op_is_all(op));
-	KUNIT_EXPECT_TRUE(test, tlbf_op_valid(tlbf_op_all()));
-	KUNIT_EXPECT_FALSE(test, tlbf_op_valid(tlbf_op_range(TLBF_TEST_VA, 0)));
-	KUNIT_EXPECT_FALSE(test, tlbf_op_valid(TLBF_OP_INVALID));
-	KUNIT_EXPECT_FALSE(test, tlbf_op_valid((struct tlbf_op){ .word = TLBF_TEST_VA }));
-	KUNIT_EXPECT_FALSE(test, tlbf_op_valid(tlbf_op_page(1UL << 47)));
-	/* A range running off the lower half is refused. */
-	KUNIT_EXPECT_FALSE(test,
-			   tlbf_op_valid(tlbf_op_range((1UL << 47) - 4096, 2)));
-
-	KUNIT_EXPECT_EQ(test, tlbf_set_flush_all_threshold(0), -EINVAL);
-	KUNIT_EXPECT_EQ(test, tlbf_set_flush_all_threshold(65), -EINVAL);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(tlbf_flush_all_threshold), 32U);
-
-	/* FL6: 31 pages fit, the 32nd (pending + new >= 32) makes "flush all". */
-	tlbf_ops_init(a);
-	merged = tlbf_stat_sum(TLBF_STAT_OPS_MERGED_TO_ALL);
-	for (i = 0; i < 29; i++)
-		tlbf_ops_push(a, tlbf_op_page(TLBF_TEST_VA + i * 4096UL));
-	tlbf_ops_push(a, tlbf_op_range(TLBF_TEST_VA, 2));
-	KUNIT_EXPECT_FALSE(test, a->all);
-	KUNIT_EXPECT_EQ(test, a->nr_pages, 31U);
-	KUNIT_EXPECT_EQ(test, a->nr_ops, 30U);
-	tlbf_ops_push(a, tlbf_op_page(TLBF_TEST_VA));
-	KUNIT_EXPECT_TRUE(test, a->all);
-	KUNIT_EXPECT_EQ(test, a->nr_ops, 0U);
-	tlbf_ops_push(a, tlbf_op_page(TLBF_TEST_VA));
-	KUNIT_EXPECT_EQ(test, tlbf_stat_sum(TLBF_STAT_OPS_MERGED_TO_ALL),
-			merged + 1);
-
-	/* Merge ("push from another stack") follows the same rule. */
-	tlbf_ops_init(a);
-	tlbf_ops_init(b);
-	for (i = 0; i < 20; i++) {
-		tlbf_ops_push(a, tlbf_op_page(TLBF_TEST_VA + i * 4096UL));
-		tlbf_ops_push(b, tlbf_op_page(TLBF_TEST_VA + i * 4096UL));
-	}
-	tlbf_ops_merge(a, b);
-	KUNIT_EXPECT_TRUE(test, a->all);
-	tlbf_ops_init(a);
-	tlbf_ops_init(b);
-	tlbf_ops_push(b, tlbf_op_all());
-	tlbf_ops_merge(a, b);
-	KUNIT_EXPECT_TRUE(test, a->all);
-	KUNIT_EXPECT_TRUE(test, tlbf_ops_empty(b) == false);
-
-	/* A lower threshold applies at once. */
-	KUNIT_EXPECT_EQ(test, tlbf_set_flush_all_threshold(2), 0);
-	tlbf_ops_init(a);
-	tlbf_ops_push(a, tlbf_op_page(TLBF_TEST_VA));
-	KUNIT_EXPECT_FALSE(test, a->all);
-	tlbf_ops_push(a, tlbf_op_page(TLBF_TEST_VA + 4096));
-	KUNIT_EXPECT_TRUE(test, a->all);
-
-	/* FL5: a kernel-half op makes the stack's "flush all" global. */
-	tlbf_ops_init(a);
-	tlbf_ops_push(a, tlbf_op_page(TLBF_TEST_VA));
-	KUNIT_EXPECT_FALSE(test, a->global);
-	tlbf_ops_push(a, tlbf_op_page(PAGE_OFFSET));
-	KUNIT_EXPECT_TRUE(test, a->global);
-	KUNIT_EXPECT_TRUE(test, tlbf_op_is_global(tlbf_op_range(PAGE_OFFSET, 40)));
-	KUNIT_EXPECT_FALSE(test, tlbf_op_is_global(tlbf_op_range(TLBF_TEST_VA, 40)));
-}
-
 static const enum tlbf_stat tlbf_flush_stats[] = {
 	TLBF_STAT_IPIS_SENT, TLBF_STAT_IPIS_RECEIVED, TLBF_STAT_LOCAL_FLUSHES,
 	TLBF_STAT_PAGES_INVALIDATED, TLBF_STAT_FULL_FLUSHES,
@@ -574,7 +485,6 @@ static void tlbf_mapper_requests_through_flusher(struct kunit *test)
 
 /* After every case: no flush in flight, the debugfs invariants hold. */
 static struct kunit_case tlbf_flusher_cases[] = {
-	KUNIT_CASE(tlbf_ops_encoding_and_threshold),
 	KUNIT_CASE(tlbf_issue_without_dispatch_flushes_nowhere),
 	KUNIT_CASE(tlbf_targets_read_at_dispatch),
 	KUNIT_CASE(tlbf_self_only_target_sends_no_ipi),
