@@ -730,13 +730,21 @@ static inline int tlbf_model_step_map(struct tlbf_model *md, int op,
 {
 	bool owned = op == TLBF_MOP_MAP || op == TLBF_MOP_MAP_RANGE;
 	struct tlbf_model_snap before;
-	unsigned long need, free, i;
+	unsigned long need, free, pending, i;
 	int expect, ret;
 
+	/*
+	 * PENDING first: a deferred release may land between the two reads
+	 * (PENDING -> FREE in an RCU callback), and read the other way round
+	 * "free" would be stale with no PENDING frame left to say so (seen
+	 * once in the debug VM: the map succeeded where the model wanted
+	 * -ENOMEM). Nothing becomes PENDING meanwhile: this thread is the
+	 * only one that puts.
+	 */
+	pending = tlbf_pool_frames_in_state(md->pool, TLBF_FRAME_PENDING);
 	free = tlbf_pool_frames_in_state(md->pool, TLBF_FRAME_FREE);
 	expect = tlbf_model_map_expect(md, va, nr, pa, owned, flags, free, &need);
-	if (expect == -ENOMEM &&
-	    tlbf_pool_frames_in_state(md->pool, TLBF_FRAME_PENDING)) {
+	if (expect == -ENOMEM && pending) {
 		/* let the deferred releases land so that "free" is exact */
 		tlbf_pool_quiesce();
 		free = tlbf_pool_frames_in_state(md->pool, TLBF_FRAME_FREE);
