@@ -293,6 +293,84 @@ static void t_parse_list(void)
 	CHECK_EQ(tb_parse_uint_list(" 4", v, 4, 1, 512), -1);
 }
 
+static const char *line_phases =
+	"phases mode=flusher-sync n=500 total_ns=7012 issue_ns=210 "
+	"dispatch_ns=480 deliver_ns=2900 handler_ns=1300 wait_ns=900";
+
+static void t_parse_phases(void)
+{
+	struct tb_phases p;
+
+	CHECK_EQ(tb_parse_phases_line(line_phases, &p), 0);
+	check(!strcmp(p.mode, "flusher-sync"), "mode %s", p.mode);
+	CHECK_EQ(p.n, 500);
+	CHECK_EQ(p.total, 7012);
+	CHECK_EQ(p.ph[TB_P_ISSUE], 210);
+	CHECK_EQ(p.ph[TB_P_DISPATCH], 480);
+	CHECK_EQ(p.ph[TB_P_DELIVER], 2900);
+	CHECK_EQ(p.ph[TB_P_HANDLER], 1300);
+	CHECK_EQ(p.ph[TB_P_WAIT], 900);
+	check(!p.reason[0], "no reason '%s'", p.reason);
+	/* keys in another order and keys it does not know: ignored */
+	CHECK_EQ(tb_parse_phases_line("phases wait_ns=5 future=x n=3 handler_ns=4 mode=flusher-async "
+				      "deliver_ns=3 dispatch_ns=2 issue_ns=1 total_ns=20 p99_total_ns=99",
+				      &p), 0);
+	check(!strcmp(p.mode, "flusher-async"), "mode %s", p.mode);
+	CHECK_EQ(p.n, 3);
+	CHECK_EQ(p.total, 20);
+	CHECK_EQ(p.ph[TB_P_ISSUE], 1);
+	CHECK_EQ(p.ph[TB_P_WAIT], 5);
+	/* n=0: no phase needed, the reason kept if given */
+	CHECK_EQ(tb_parse_phases_line("phases mode=flusher-lazy n=0 reason=no-stamps", &p), 0);
+	CHECK_EQ(p.n, 0);
+	check(!strcmp(p.reason, "no-stamps"), "reason '%s'", p.reason);
+	CHECK_EQ(tb_parse_phases_line("phases mode=flusher-lazy n=0", &p), 0);
+	check(!p.reason[0], "no reason '%s'", p.reason);
+}
+
+static void t_parse_phases_rejects(void)
+{
+	struct tb_phases p;
+	char buf[512];
+	int k;
+
+	/* another tag, no tag, a mode line */
+	CHECK_EQ(tb_parse_phases_line("before ipis_sent=1", &p), -1);
+	CHECK_EQ(tb_parse_phases_line(line_phases + 7, &p), -1);
+	CHECK_EQ(tb_parse_phases_line(line_ipi, &p), -1);
+	CHECK_EQ(tb_parse_phases_line("", &p), -1);
+	CHECK_EQ(tb_parse_phases_line("phases", &p), -1);
+	/* no mode, an empty mode, no n, n not a number */
+	CHECK_EQ(tb_parse_phases_line("phases n=0", &p), -1);
+	CHECK_EQ(tb_parse_phases_line("phases mode= n=0", &p), -1);
+	CHECK_EQ(tb_parse_phases_line("phases mode=flusher-sync reason=x", &p), -1);
+	CHECK_EQ(tb_parse_phases_line("phases mode=flusher-sync n=-1", &p), -1);
+	CHECK_EQ(tb_parse_phases_line("phases mode=flusher-sync n=4294967296", &p), -1);
+	/* a word that is not a pair after the tag */
+	CHECK_EQ(tb_parse_phases_line("phases mode=flusher-sync oops n=0", &p), -1);
+	/* n > 0: total and every phase must be there and be numbers */
+	snprintf(buf, sizeof(buf), "%s", line_phases);
+	*strstr(buf, "total_ns") = 'X';
+	CHECK_EQ(tb_parse_phases_line(buf, &p), -1);
+	for (k = 0; k < TB_NR_PHASES; k++) {
+		char key[32];
+
+		snprintf(buf, sizeof(buf), "%s", line_phases);
+		snprintf(key, sizeof(key), " %s_ns=", tb_phase_names[k]);
+		check(strstr(buf, key) != NULL, "%s in the line", key);
+		if (!strstr(buf, key))
+			continue;
+		strstr(buf, key)[1] = 'X';
+		CHECK_EQ(tb_parse_phases_line(buf, &p), -1);
+		snprintf(buf, sizeof(buf), "%s", line_phases);
+		memcpy(strstr(buf, key) + strlen(key), "1x", 2);
+		CHECK_EQ(tb_parse_phases_line(buf, &p), -1);
+	}
+	/* a mode name too long for the record */
+	snprintf(buf, sizeof(buf), "phases mode=%040d n=0", 7);
+	CHECK_EQ(tb_parse_phases_line(buf, &p), -1);
+}
+
 /* -------------------------------------------------------------- output */
 
 static void mk(struct tb_record *r, const char *mode, unsigned int pages,
@@ -798,6 +876,79 @@ static void t_counters_table(void)
 	check(!strcmp(s, "counter  before  after  delta\n"), "empty: '%s'", s);
 }
 
+static void mkphases(struct tb_phases *p, const char *line, int run,
+		     const char *targets, unsigned int pages)
+{
+	if (tb_parse_phases_line(line, p))
+		check(0, "cannot parse '%s'", line);
+	p->run = run;
+	p->pages = pages;
+	snprintf(p->targets, sizeof(p->targets), "%s", targets);
+}
+
+static char *render_phases(const struct tb_phases *p, int n,
+			   unsigned int repeat, int bad, int csv)
+{
+	static char buf[8192];
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+
+	if (csv)
+		tb_write_phases_csv(f, p, n);
+	else
+		tb_write_phases_txt(f, p, n, repeat, bad);
+	fclose(f);
+	return buf;
+}
+
+static void t_phases_output(void)
+{
+	struct tb_phases p[3];
+	const char *hdr;
+	char *s, *row;
+
+	mkphases(&p[0], line_phases, 0, "one", 1);
+	mkphases(&p[1], "phases mode=flusher-lazy n=0 reason=no-stamps", 0,
+		 "one", 1);
+	mkphases(&p[2], "phases mode=flusher-sync n=10 total_ns=1234567 issue_ns=1 dispatch_ns=5 deliver_ns=15 handler_ns=1000000 wait_ns=0",
+		 1, "all", 512);
+
+	s = render_phases(p, 3, 1, 0, 0);
+	check(strstr(s, "#   issue     tlbf_flusher_issue()\n") != NULL,
+	      "each phase explained: %s", s);
+	check(strstr(s, "median") && strstr(s, "in us") &&
+	      strstr(s, "need not add"), "medians in us, not a sum: %s", s);
+	check(!strstr(s, "could not be parsed"), "no parse note: %s", s);
+	check(strstr(s, "\ntargets pages  mode                    n     total     issue  dispatch   deliver   handler      wait  note\n") != NULL,
+	      "column header without run: %s", s);
+	check(strstr(s, "\none         1  flusher-sync          500      7.01      0.21      0.48      2.90      1.30      0.90\n") != NULL,
+	      "sync row in us, 2 decimals: %s", s);
+	check(strstr(s, "\none         1  flusher-lazy            0         -         -         -         -         -         -  no-stamps\n") != NULL,
+	      "n=0 row: '-' and the reason: %s", s);
+	/* a new run or target set: a blank line before it */
+	check(strstr(s, "no-stamps\n\nall       512  flusher-sync           10   1234.57      0.00      0.01      0.01   1000.00      0.00\n") != NULL,
+	      "512-page row after a blank line: %s", s);
+
+	s = render_phases(p, 3, 2, 2, 0);
+	check(strstr(s, "# 2 phases line(s) of debugfs bench could not be parsed (see raw.txt)\n") != NULL,
+	      "parse failures said: %s", s);
+	check(strstr(s, "\nrun  targets pages  mode ") != NULL,
+	      "run column with --repeat: %s", s);
+	check(strstr(s, "\n  1  one         1  flusher-sync ") != NULL &&
+	      strstr(s, "\n  2  all       512  flusher-sync ") != NULL,
+	      "runs counted from 1: %s", s);
+
+	s = render_phases(p, 3, 1, 0, 1);
+	hdr = "run,targets,pages,mode,n,total_ns,issue_ns,dispatch_ns,deliver_ns,handler_ns,wait_ns,reason\n";
+	check(!strncmp(s, hdr, strlen(hdr)), "csv header: %s", s);
+	row = s + strlen(hdr);
+	hdr = "1,one,1,flusher-sync,500,7012,210,480,2900,1300,900,\"\"\n";
+	check(!strncmp(row, hdr, strlen(hdr)), "csv row in ns: %s", row);
+	check(strstr(s, "\n1,one,1,flusher-lazy,0,,,,,,,\"no-stamps\"\n") != NULL,
+	      "csv n=0 row: empty fields: %s", s);
+	check(strstr(s, "\n2,all,512,flusher-sync,10,1234567,1,5,15,1000000,0,\"\"\n") != NULL,
+	      "csv second run: %s", s);
+}
+
 int main(void)
 {
 	printf("TAP version 13\n");
@@ -826,6 +977,9 @@ int main(void)
 	run("parse counter lines and debugfs stats", t_parse_counters);
 	run("counters table: one row per counter, words only in the header",
 	    t_counters_table);
+	run("parse phases lines", t_parse_phases);
+	run("reject malformed phases lines", t_parse_phases_rejects);
+	run("phases.txt and phases.csv", t_phases_output);
 	printf("1..%d\n", tests);
 	printf("# %d passed, %d failed\n", tests - failures, failures);
 	return failures ? 1 : 0;

@@ -160,6 +160,55 @@ int tb_write_model_summary(FILE *f, const struct tb_record *r, int n);
  */
 int tb_attach_samples(const char *text, struct tb_record *r, int nr);
 
+/*
+ * The phase breakdown of one flusher shootdown: a `phases mode=NAME n=N
+ * total_ns=T issue_ns=.. dispatch_ns=.. deliver_ns=.. handler_ns=..
+ * wait_ns=..` line of debugfs `bench` (after the mode lines), one per
+ * flusher mode. Each *_ns is the median of that phase over the n samples,
+ * total_ns the median of the whole shootdown: the phases need not add up
+ * to it. n=0 (with an optional reason=) says the mode has no phase samples.
+ */
+enum tb_phase {
+	TB_P_ISSUE,		/* tlbf_flusher_issue() */
+	TB_P_DISPATCH,		/* issue's return -> strategy dispatch hook */
+	TB_P_DELIVER,		/* -> handler entry on the last remote target */
+	TB_P_HANDLER,		/* that handler, entry to exit */
+	TB_P_WAIT,		/* its exit -> the shootdown's return */
+	TB_NR_PHASES
+};
+
+extern const char *const tb_phase_names[TB_NR_PHASES];
+
+struct tb_phases {
+	char mode[TB_NAME_LEN];
+	unsigned int pages;		/* the cell (set by tlbbench) */
+	char targets[8];
+	int run;
+	unsigned int n;			/* 0: no phase samples */
+	char reason[96];		/* n == 0 only, "" if none given */
+	uint64_t total;			/* ns, median of the whole shootdown */
+	uint64_t ph[TB_NR_PHASES];	/* ns, median of each phase */
+};
+
+/*
+ * Fill @p (mode, n, reason, total, ph; not the cell) from a `phases ...`
+ * line. Keys it does not know are ignored. Return 0, or -1 if the line is
+ * not a phases line, has a word that is not a pair, lacks mode or n, or
+ * (n > 0) lacks total_ns or a phase, or has one that is not a number.
+ */
+int tb_parse_phases_line(const char *line, struct tb_phases *p);
+
+/*
+ * phases.txt: a header saying what each phase is and that the values are
+ * per-phase medians in us, then one row per record: run (if @repeat > 1),
+ * targets, pages, mode, n, total and the phases ("-" where n == 0).
+ * @bad: phases lines tlbbench could not parse (said in the header).
+ */
+void tb_write_phases_txt(FILE *f, const struct tb_phases *p, int n,
+			 unsigned int repeat, int bad);
+/* phases.csv: the same rows in ns, every run; empty fields where n == 0. */
+void tb_write_phases_csv(FILE *f, const struct tb_phases *p, int n);
+
 /* tlbbench_stats.c */
 
 /* The median as tb_summarize() defines it, in linear time; @v reordered. */

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,14 @@ const char *const tb_ctr_names[TB_NR_CTR] = {
 	[TB_C_CPU_SAMPLES] = "cpu_samples",
 	[TB_C_REMOTE_SAMPLES] = "remote_samples",
 	[TB_C_LAZY_FLUSHES] = "lazy_flushes",
+};
+
+const char *const tb_phase_names[TB_NR_PHASES] = {
+	[TB_P_ISSUE] = "issue",
+	[TB_P_DISPATCH] = "dispatch",
+	[TB_P_DELIVER] = "deliver",
+	[TB_P_HANDLER] = "handler",
+	[TB_P_WAIT] = "wait",
 };
 
 /* ------------------------------------------------------------ statistics */
@@ -302,6 +311,40 @@ int tb_parse_stats_text(const char *text, struct tb_kv *kv, int max)
 		p = *end ? end + 1 : end;
 	}
 	return n;
+}
+
+int tb_parse_phases_line(const char *line, struct tb_phases *p)
+{
+	struct tb_kv kv[TB_MAX_KV];
+	char tag[16], key[TB_NAME_LEN];
+	const char *s;
+	uint64_t v;
+	int n, i;
+
+	n = tb_parse_kv(line, tag, sizeof(tag), kv, TB_MAX_KV);
+	if (n < 0 || strcmp(tag, "phases"))
+		return -1;
+	memset(p, 0, sizeof(*p));
+	s = tb_kv_str(kv, n, "mode");
+	if (!s || !*s || strlen(s) >= sizeof(p->mode))
+		return -1;
+	strcpy(p->mode, s);
+	if (tb_kv_u64(kv, n, "n", &v) || v > UINT_MAX)
+		return -1;
+	p->n = (unsigned int)v;
+	if (!p->n) {
+		s = tb_kv_str(kv, n, "reason");
+		snprintf(p->reason, sizeof(p->reason), "%s", s ? s : "");
+		return 0;
+	}
+	if (tb_kv_u64(kv, n, "total_ns", &p->total))
+		return -1;
+	for (i = 0; i < TB_NR_PHASES; i++) {
+		snprintf(key, sizeof(key), "%s_ns", tb_phase_names[i]);
+		if (tb_kv_u64(kv, n, key, &p->ph[i]))
+			return -1;
+	}
+	return 0;
 }
 
 /* ------------------------------------------------------------ derivation */
@@ -786,4 +829,82 @@ int tb_attach_samples(const char *text, struct tb_record *r, int nr)
 		row++;
 	}
 	return row == n ? 0 : -1;
+}
+
+/* ---------------------------------------------------------------- phases */
+
+void tb_write_phases_txt(FILE *f, const struct tb_phases *p, int n,
+			 unsigned int repeat, int bad)
+{
+	int i, k;
+
+	fputs("# Where one flusher shootdown spends its time, per cell and flusher mode.\n"
+	      "# Each value is the median of that phase over the mode's n timestamped\n"
+	      "# samples, in us; the medians are taken phase by phase, so they need not add\n"
+	      "# up to total, the median of the whole shootdown over those samples.\n"
+	      "#   issue     tlbf_flusher_issue()\n"
+	      "#   dispatch  issue's return -> the strategy's dispatch hook (checks, barrier, target set)\n"
+	      "#   deliver   -> handler entry on the last remote target (queueing, sending, IPI latency)\n"
+	      "#   handler   that handler, entry to exit (flush and ack)\n"
+	      "#   wait      its exit -> the return of the shootdown on the initiator\n"
+	      "# \"-\": the mode gave no phase samples (n = 0; why under note).\n", f);
+	if (bad)
+		fprintf(f, "# %d phases line(s) of debugfs bench could not be parsed (see raw.txt)\n",
+			bad);
+	fputc('\n', f);
+	if (repeat > 1)
+		fprintf(f, "%3s  ", "run");
+	fprintf(f, "%-7s %5s  %-18s %6s %9s", "targets", "pages", "mode", "n",
+		"total");
+	for (k = 0; k < TB_NR_PHASES; k++)
+		fprintf(f, " %9s", tb_phase_names[k]);
+	fputs("  note\n", f);
+	for (i = 0; i < n; i++) {
+		const struct tb_phases *x = &p[i];
+
+		if (i && (x->run != p[i - 1].run ||
+			  strcmp(x->targets, p[i - 1].targets)))
+			fputc('\n', f);
+		if (repeat > 1)
+			fprintf(f, "%3d  ", x->run + 1);
+		fprintf(f, "%-7s %5u  %-18s %6u", x->targets, x->pages,
+			x->mode, x->n);
+		if (!x->n) {
+			for (k = 0; k <= TB_NR_PHASES; k++)
+				fprintf(f, " %9s", "-");
+			fprintf(f, "  %s\n", x->reason[0] ? x->reason : "-");
+			continue;
+		}
+		fprintf(f, " %9.2f", x->total / 1e3);
+		for (k = 0; k < TB_NR_PHASES; k++)
+			fprintf(f, " %9.2f", x->ph[k] / 1e3);
+		fputc('\n', f);
+	}
+}
+
+void tb_write_phases_csv(FILE *f, const struct tb_phases *p, int n)
+{
+	int i, k;
+
+	fputs("run,targets,pages,mode,n,total_ns", f);
+	for (k = 0; k < TB_NR_PHASES; k++)
+		fprintf(f, ",%s_ns", tb_phase_names[k]);
+	fputs(",reason\n", f);
+	for (i = 0; i < n; i++) {
+		const struct tb_phases *x = &p[i];
+
+		fprintf(f, "%d,%s,%u,%s,%u", x->run + 1, x->targets, x->pages,
+			x->mode, x->n);
+		if (x->n) {
+			fprintf(f, ",%" PRIu64, x->total);
+			for (k = 0; k < TB_NR_PHASES; k++)
+				fprintf(f, ",%" PRIu64, x->ph[k]);
+		} else {
+			for (k = 0; k <= TB_NR_PHASES; k++)
+				fputc(',', f);
+		}
+		fputc(',', f);
+		csv_str(f, x->reason);
+		fputc('\n', f);
+	}
 }
