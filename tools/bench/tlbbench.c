@@ -3,7 +3,8 @@
  * tlbbench: drive the tlbflush benchmark (debugfs `bench`) over the sweep
  * pages x target sets, measure N2 (mprotect) in user space, and write the
  * table (stdout and table.txt), bench.csv, bench.json, counters.txt,
- * raw.txt and meta.txt into the output directory. See README.md.
+ * raw.txt, meta.txt and, where the module reports them, phases.txt and
+ * phases.csv into the output directory. See README.md.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -28,6 +29,7 @@
 #include "tlbbench.h"
 
 #define MAX_RECORDS	4096
+#define MAX_PHASES	4096
 #define PAGE		4096UL
 
 static const unsigned int default_pages[] = { 1, 2, 4, 8, 16, 32, 33, 64, 256, 512 };
@@ -43,7 +45,7 @@ struct opts {
 	int ntargets;
 	unsigned int iters, warmup, n2_iters, n2_rounds, n2_cap_s;
 	unsigned int bootstrap, repeat;
-	int touch, mprotect, cpu, busy, kernel;
+	int touch, mprotect, cpu, busy, kernel, settle;
 	const char *target_state;	/* poll, halt, busy (--target-state) */
 };
 
@@ -51,6 +53,11 @@ static struct tb_record records[MAX_RECORDS];
 static int nrec;
 static int current_run;		/* --repeat: the sweep being run */
 static FILE *raw;
+/* the kernel's per-phase medians (phases lines), per run, cell and mode */
+static struct tb_phases phases[MAX_PHASES];
+static int nphases, bad_phases;
+/* the settle pass: its results are thrown away (not in raw.txt either) */
+static int settling;
 static char first_before[4096], last_after[4096];
 
 static void die(const char *fmt, ...)
@@ -247,6 +254,31 @@ static void bootstrap_all(const struct opts *o)
 	}
 }
 
+/*
+ * A `phases` line of the cell just run: kept with its cell. One that does
+ * not parse is counted and said in phases.txt (raw.txt has it), not fatal:
+ * the breakdown is an extra, the sweep's numbers stand without it.
+ */
+static void phases_line(const char *l, unsigned int pages, const char *targets)
+{
+	struct tb_phases *p;
+
+	if (nphases >= MAX_PHASES)
+		die("too many phases lines");
+	p = &phases[nphases];
+	if (tb_parse_phases_line(l, p)) {
+		if (!settling)
+			fprintf(stderr, "tlbbench: cannot parse phases line (ignored): %s\n",
+				l);
+		bad_phases++;
+		return;
+	}
+	p->pages = pages;
+	p->run = current_run;
+	snprintf(p->targets, sizeof(p->targets), "%s", targets);
+	nphases++;
+}
+
 /* One cell of the kernel modes: write the parameter line, parse the result. */
 static void kernel_cell(const struct opts *o, unsigned int pages,
 			const char *targets)
@@ -266,7 +298,8 @@ static void kernel_cell(const struct opts *o, unsigned int pages,
 	if (write(fd, line, len) != len)
 		err = errno;
 	close(fd);
-	fprintf(raw, "# %s", line);
+	if (!settling)
+		fprintf(raw, "# %s", line);
 	if (err == ENODEV) {
 		/* Only one CPU online: no remote target exists. */
 		char *m, list[256];
@@ -282,7 +315,8 @@ static void kernel_cell(const struct opts *o, unsigned int pages,
 			snprintf(x->targets, sizeof(x->targets), "%s", targets);
 			snprintf(x->reason, sizeof(x->reason), "no-remote-cpu");
 		}
-		fprintf(raw, "# ENODEV: no remote CPU\n");
+		if (!settling)
+			fprintf(raw, "# ENODEV: no remote CPU\n");
 		return;
 	}
 	if (err)
@@ -290,7 +324,8 @@ static void kernel_cell(const struct opts *o, unsigned int pages,
 		    strerror(err));
 	if (read_file(path, result, sizeof(result)))
 		die("cannot read %s: %s", path, strerror(errno));
-	fputs(result, raw);
+	if (!settling)
+		fputs(result, raw);
 
 	for (l = strtok_r(result, "\n", &save); l;
 	     l = strtok_r(NULL, "\n", &save)) {
@@ -310,6 +345,8 @@ static void kernel_cell(const struct opts *o, unsigned int pages,
 					 "flush_tlb_kernel_range flushes every online CPU");
 			*new_record() = r;
 			got++;
+		} else if (!strncmp(l, "phases ", 7)) {
+			phases_line(l, pages, targets);
 		} else if (!strncmp(l, "before ", 7) && !first_before[0]) {
 			snprintf(first_before, sizeof(first_before), "%s", l);
 		} else if (!strncmp(l, "after ", 6)) {
@@ -318,7 +355,8 @@ static void kernel_cell(const struct opts *o, unsigned int pages,
 	}
 	if (!got)
 		die("no mode lines in the bench result");
-	attach_samples(o, &records[nrec - got], got);
+	if (!settling)
+		attach_samples(o, &records[nrec - got], got);
 }
 
 /* ------------------------------------------------------------ N2 (mprotect) */
@@ -552,6 +590,7 @@ static void usage(void)
 	puts("usage: tlbbench [--out DIR] [--quick] [--iters N] [--warmup N]\n"
 	     "                [--pages LIST] [--targets one,others,all] [--modes LIST]\n"
 	     "                [--n2-iters N] [--no-mprotect] [--no-kernel] [--no-touch] [--busy]\n"
+	     "                [--no-settle]\n"
 	     "                [--target-state poll|halt|busy] [--repeat N] [--bootstrap N]\n"
 	     "                [--cpu N]\n"
 	     "                [--debugfs DIR]\n"
@@ -621,6 +660,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			o->mprotect = 0;
 		} else if (!strcmp(a, "--no-kernel")) {
 			o->kernel = 0;
+		} else if (!strcmp(a, "--no-settle")) {
+			o->settle = 0;
 		} else if (!strcmp(a, "--busy")) {
 			o->busy = 1;
 		} else if (!strcmp(a, "--target-state")) {
@@ -726,10 +767,11 @@ static void write_meta(const struct opts *o, int online)
 		ceil[strcspn(ceil, "\n")] = '\0';
 	fprintf(f, "kernel %s %s\nonline_cpus %d\nbench_cpu %d\niters %u\nwarmup %u\n"
 		"n2_iters %u\nn2_rounds %u\nn2_cap_s %u\ntouch %d\nbusy_targets %d\nmodes %s\n"
-		"tlb_single_page_flush_ceiling %s\ntarget_state %s\nrepeat %u\nbootstrap %u\n",
+		"tlb_single_page_flush_ceiling %s\ntarget_state %s\nrepeat %u\nbootstrap %u\n"
+		"settle %d\n",
 		u.release, u.machine, online, o->cpu, o->iters, o->warmup,
 		o->n2_iters, o->n2_rounds, o->n2_cap_s, o->touch, o->busy, o->modes, ceil,
-		target_state_text(o), o->repeat, o->bootstrap);
+		target_state_text(o), o->repeat, o->bootstrap, o->settle);
 	write_strategies(o, f);
 	fclose(f);
 	snprintf(header, sizeof(header), "tlbbench: kernel %s, %d CPUs online, bench on cpu%d, %u iterations per mode and cell (+%u warm-up), touch=%d, target state %s\n"
@@ -810,6 +852,55 @@ static void cell(const struct opts *o, unsigned int pages, const char *t,
 		(now_ns() - t0) / 1e9);
 }
 
+/*
+ * The settle pass: the first cell's kernel modes once, with the same modes,
+ * warm-up and iterations, before anything is measured; its results are
+ * thrown away (records, phases, counters, raw.txt). Measured (issue 10):
+ * in a freshly booted VM the first cell's ipi median was sometimes 25 to
+ * 64 us where every later cell and the next run had about 2 us; the guest
+ * is still settling after boot.
+ */
+static void settle(const struct opts *o, const cpu_set_t *online)
+{
+	int nrec0 = nrec, nphases0 = nphases, bad0 = bad_phases, i;
+	const char *t = target_names[o->targets[0]];
+	uint64_t t0 = now_ns();
+
+	settling = 1;
+	if (o->busy)
+		spinners_start(o, online);
+	kernel_cell(o, o->pages[0], t);
+	if (o->busy)
+		spinners_stop();
+	settling = 0;
+	for (i = nrec0; i < nrec; i++) {
+		free(records[i].samples);
+		records[i].samples = NULL;
+	}
+	nrec = nrec0;
+	nphases = nphases0;
+	bad_phases = bad0;
+	first_before[0] = last_after[0] = '\0';
+	fprintf(stderr, "tlbbench: settle pass (targets=%s pages=%u, thrown away) took %.1f s\n",
+		t, o->pages[0], (now_ns() - t0) / 1e9);
+}
+
+/* phases.txt and phases.csv, if the module gave any phases line. */
+static int write_phases(const struct opts *o)
+{
+	FILE *f;
+
+	if (!nphases && !bad_phases)
+		return 0;
+	f = out_file(o, "phases.txt", "w");
+	tb_write_phases_txt(f, phases, nphases, o->repeat, bad_phases);
+	fclose(f);
+	f = out_file(o, "phases.csv", "w");
+	tb_write_phases_csv(f, phases, nphases);
+	fclose(f);
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	static char stats_before[8192], stats_after[8192];
@@ -820,6 +911,7 @@ int main(int argc, char **argv)
 		.touch = 1,
 		.mprotect = 1,
 		.kernel = 1,
+		.settle = 1,
 		.n2_rounds = 4,
 		.n2_cap_s = 6,
 		.repeat = 1,
@@ -828,7 +920,7 @@ int main(int argc, char **argv)
 	char path[4096];
 	cpu_set_t online;
 	uint64_t t_start;
-	int ti, pi, online_n;
+	int ti, pi, online_n, wrote_phases;
 	FILE *f;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -851,7 +943,11 @@ int main(int argc, char **argv)
 		die("mkdir %s: %s", o.out, strerror(errno));
 
 	raw = out_file(&o, "raw.txt", "w");
+	if (!o.kernel)
+		o.settle = 0;
 	write_meta(&o, online_n);
+	if (o.settle)
+		settle(&o, &online);
 	snprintf(path, sizeof(path), "%s/stats", o.debugfs);
 	if (read_file(path, stats_before, sizeof(stats_before)))
 		stats_before[0] = '\0';
@@ -891,9 +987,10 @@ int main(int argc, char **argv)
 	tb_write_json(f, records, nrec);
 	fclose(f);
 	write_counters(&o, stats_before, stats_after);
+	wrote_phases = write_phases(&o);
 	printf("\ntlbflush counters over the kernel runs of the sweep:\n");
 	bench_counters(stdout);
-	printf("tlbbench: wrote %s/{table.txt,bench.csv,bench.json,counters.txt,raw.txt,meta.txt}\n",
-	       o.out);
+	printf("tlbbench: wrote %s/{table.txt,bench.csv,bench.json,counters.txt,raw.txt,meta.txt%s}\n",
+	       o.out, wrote_phases ? ",phases.txt,phases.csv" : "");
 	return 0;
 }

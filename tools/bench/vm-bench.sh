@@ -32,7 +32,8 @@ set -- --out "$OUT"
 "$BIN" "$@" ${TLBBENCH_ARGS:-}
 rc=$?
 
-for f in table.txt bench.csv bench.json counters.txt meta.txt raw.txt; do
+for f in table.txt bench.csv bench.json counters.txt meta.txt raw.txt \
+	phases.txt phases.csv; do
 	[ -f "$OUT/$f" ] || continue
 	echo "===TLBF-FILE-BEGIN $f==="
 	cat "$OUT/$f"
