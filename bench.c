@@ -41,6 +41,7 @@
 #include <linux/string.h>
 
 #include "bench_internal.h"
+#include "tlbflush/arch.h"
 #include "tlbflush/flusher.h"
 #include "tlbflush/strategy.h"
 #include "tlbflush/stats.h"
@@ -149,10 +150,27 @@ static void tlbf_bench_touch_fn(void *info)
 		(void)READ_ONCE(*(u8 *)(t->va + i * PAGE_SIZE));
 }
 
-/* N3: the handler of the floor does nothing but count its run. */
+/* Linux's default tlb_single_page_flush_ceiling (arch/x86/mm/tlb.c). */
+#define TLBF_BENCH_NATIVE_CEILING	33
+
+/*
+ * N3: the handler of the floor counts its run; with @info (mode
+ * ipi-flush, the pages) it also invalidates them as native would.
+ */
 static noinline void tlbf_bench_ipi_fn(void *info)
 {
+	const struct tlbf_bench_touch *t = info;
+	unsigned int i;
+
 	this_cpu_inc(tlbf_bench_ipi_runs);
+	if (!t)
+		return;
+	if (t->pages > TLBF_BENCH_NATIVE_CEILING) {
+		tlbf_arch_flush_all_global();
+		return;
+	}
+	for (i = 0; i < t->pages; i++)
+		tlbf_arch_flush_page(t->va + i * PAGE_SIZE);
 }
 
 /* Does nothing: its completion is what tlbf_bench_sample() waits for. */
@@ -188,6 +206,9 @@ struct tlbf_bench_ctx {
 	u64 s0[TLBF_NR_STATS];
 	u64 s1[TLBF_NR_STATS];
 	u64 e[TLBF_NR_STATS];
+	bool phase;			/* a phase sample: stamps on */
+	bool ph_ok;			/* its phases are in @ph */
+	u64 ph[TLBF_NR_PHASES];
 };
 
 /*
@@ -230,8 +251,9 @@ static bool tlbf_bench_pick_targets(struct tlbf_bench_ctx *c, int self)
 static int tlbf_bench_flusher(struct tlbf_bench_ctx *c,
 			      const struct tlbf_bench_mode *m,
 			      struct tlbf_flusher *fl, unsigned long va,
-			      u64 *t0, u64 *t1)
+			      u64 *t0, u64 *t_issue, u64 *t1)
 {
+	bool waits = m->s->flags & TLBF_STRAT_F_WAITS;
 	unsigned int i;
 	int ret = 0;
 
@@ -243,9 +265,11 @@ static int tlbf_bench_flusher(struct tlbf_bench_ctx *c,
 	} else {
 		ret = tlbf_flusher_issue(fl, tlbf_op_range(va, c->p->pages));
 	}
+	if (c->phase)
+		*t_issue = ktime_get_ns();
 	if (!ret)
 		ret = tlbf_flusher_dispatch(fl);
-	if (!ret && !(m->s->flags & TLBF_STRAT_F_WAITS))
+	if (!ret && !waits)
 		ret = tlbf_flusher_sync(fl);
 	*t1 = ktime_get_ns();
 	return ret;
@@ -299,7 +323,7 @@ static int tlbf_bench_sample(struct tlbf_bench_ctx *c,
 	struct tlbf_bench_touch t = { .va = va, .pages = p->pages };
 	struct tlbf_flusher fl;
 	unsigned int cpus, remote;
-	u64 ipi0 = 0, t0, t1;
+	u64 ipi0 = 0, t0, t1, t_issue = 0;
 	bool local;
 	int self, ret = 0;
 
@@ -339,6 +363,12 @@ static int tlbf_bench_sample(struct tlbf_bench_ctx *c,
 			tlbf_bench_ipi_fn(NULL);
 		t1 = ktime_get_ns();
 		break;
+	case TLBF_BENCH_IPI_FLUSH:
+		/* As native sends: the local flush while the IPIs fly. */
+		t0 = ktime_get_ns();
+		on_each_cpu_mask(c->targets, tlbf_bench_ipi_fn, &t, true);
+		t1 = ktime_get_ns();
+		break;
 	case TLBF_BENCH_NATIVE:
 		t0 = ktime_get_ns();
 		tlbf_bench_native(va, va + p->pages * PAGE_SIZE);
@@ -353,7 +383,9 @@ static int tlbf_bench_sample(struct tlbf_bench_ctx *c,
 			remote = num_online_cpus() - 1;
 			cpus = remote + local;
 		}
-		ret = tlbf_bench_flusher(c, m, &fl, va, &t0, &t1);
+		if (c->phase)
+			tlbf_bench_phases_arm();
+		ret = tlbf_bench_flusher(c, m, &fl, va, &t0, &t_issue, &t1);
 		tlbf_flusher_finish(&fl);
 		/*
 		 * Settle, outside the timed region: a target may still be
@@ -364,6 +396,9 @@ static int tlbf_bench_sample(struct tlbf_bench_ctx *c,
 		 */
 		smp_call_function_many(cpu_online_mask, tlbf_bench_settle_fn,
 				       NULL, true);
+		if (c->phase)
+			c->ph_ok = tlbf_bench_phases_take(self, t0, t_issue,
+							  t1, c->ph);
 		break;
 	}
 	if (!ret && measured)
@@ -412,6 +447,70 @@ static int tlbf_bench_resolve(struct tlbf_bench_ctx *c,
 		res->nr_modes++;
 	}
 	return 0;
+}
+
+/* The phase samples asked for (TLBF_BENCH_PHASES_AUTO resolved). */
+static unsigned int tlbf_bench_nr_phases(const struct tlbf_bench_params *p)
+{
+	if (p->phases != TLBF_BENCH_PHASES_AUTO)
+		return p->phases;
+	return min(DIV_ROUND_UP(p->iters, 4), 500U);
+}
+
+/*
+ * After the measured iterations: @np phase samples of each flusher mode,
+ * interleaved like them, and the median of each phase. @buf holds
+ * TLBF_NR_PHASES * @np values per mode.
+ */
+static int tlbf_bench_phase_pass(struct tlbf_bench_ctx *c,
+				 struct tlbf_bench_result *res,
+				 unsigned int np, u64 *buf)
+{
+	struct tlbf_bench_phases *ph;
+	unsigned int i, k, j;
+	u64 ns, *v;
+	int ret;
+
+	ret = tlbf_bench_phases_start();
+	for (k = 0; k < res->nr_modes; k++)
+		res->mode[k].phases.reason = ret ? "no-tracepoints" :
+						   "no-stamps";
+	if (ret)
+		return 0;
+	c->phase = true;
+	for (i = 0; i < np && !ret; i++) {
+		for (k = 0; k < res->nr_modes && !ret; k++) {
+			if (!res->mode[k].available ||
+			    res->mode[k].kind != TLBF_BENCH_FLUSHER)
+				continue;
+			c->ph_ok = false;
+			ret = tlbf_bench_sample(c, &c->mode[k], false, NULL,
+						&ns);
+			ph = &res->mode[k].phases;
+			v = buf + (size_t)k * TLBF_NR_PHASES * np;
+			for (j = 0; !ret && c->ph_ok && j < TLBF_NR_PHASES; j++)
+				v[j * np + ph->n] = c->ph[j];
+			ph->n += !ret && c->ph_ok;
+		}
+		if (signal_pending(current))
+			ret = -EINTR;
+		cond_resched();
+	}
+	c->phase = false;
+	tlbf_bench_phases_stop();
+	for (k = 0; k < res->nr_modes && !ret; k++) {
+		ph = &res->mode[k].phases;
+		v = buf + (size_t)k * TLBF_NR_PHASES * np;
+		for (j = 0; ph->n && j < TLBF_NR_PHASES; j++) {
+			struct tlbf_bench_summary s;
+
+			tlbf_bench_summarize(v + j * np, ph->n, &s);
+			ph->median[j] = s.median;
+		}
+		if (ph->n)
+			ph->reason = NULL;
+	}
+	return ret;
 }
 
 /* Interleave the available modes: warm-up, then measured iterations. */
@@ -468,14 +567,16 @@ int tlbf_bench_run_samples(const struct tlbf_bench_params *p,
 			   struct tlbf_bench_result *res, u64 **keep)
 {
 	struct tlbf_bench_ctx *c;
-	u64 *samples = NULL, *scratch = NULL;
-	unsigned int k;
+	u64 *samples = NULL, *scratch = NULL, *phases = NULL;
+	unsigned int k, np;
 	int ret;
 
 	if (!memchr(p->modes, '\0', sizeof(p->modes)) ||
 	    p->pages < 1 || p->pages > TLBF_BENCH_MAX_PAGES ||
 	    p->iters < 1 || p->iters > TLBF_BENCH_MAX_ITERS ||
-	    p->warmup > TLBF_BENCH_MAX_WARMUP || p->targets > TLBF_BENCH_T_ALL)
+	    p->warmup > TLBF_BENCH_MAX_WARMUP || p->targets > TLBF_BENCH_T_ALL ||
+	    (p->phases > TLBF_BENCH_MAX_PHASES &&
+	     p->phases != TLBF_BENCH_PHASES_AUTO))
 		return -EINVAL;
 	ret = tlbf_bench_check_modes(p->modes);
 	if (ret)
@@ -495,21 +596,28 @@ int tlbf_bench_run_samples(const struct tlbf_bench_params *p,
 	samples = kvcalloc((size_t)res->nr_modes * p->iters, sizeof(u64),
 			   GFP_KERNEL);
 	scratch = kvcalloc(p->iters, sizeof(u64), GFP_KERNEL);
+	np = tlbf_bench_nr_phases(p);
+	if (np)
+		phases = kvcalloc((size_t)res->nr_modes * TLBF_NR_PHASES * np,
+				  sizeof(u64), GFP_KERNEL);
 	if (!zalloc_cpumask_var(&c->targets, GFP_KERNEL) ||
 	    !zalloc_cpumask_var(&c->remote, GFP_KERNEL) || !samples ||
-	    !scratch) {
+	    !scratch || (np && !phases)) {
 		ret = -ENOMEM;
 		goto out;
 	}
 
 	tlbf_bench_snapshot(res->before);
 	ret = tlbf_bench_loop(c, res, samples, scratch);
+	if (!ret && np)
+		ret = tlbf_bench_phase_pass(c, res, np, phases);
 	tlbf_bench_snapshot(res->after);
 	if (!ret && keep) {
 		*keep = samples;
 		samples = NULL;
 	}
 out:
+	kvfree(phases);
 	kvfree(scratch);
 	kvfree(samples);
 	free_cpumask_var(c->remote);

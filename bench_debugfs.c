@@ -62,6 +62,9 @@ static int tlbf_parse_pair(char *key, char *val, struct tlbf_bench_params *p)
 	if (!strcmp(key, "warmup"))
 		return tlbf_parse_uint(val, 0, TLBF_BENCH_MAX_WARMUP,
 				       &p->warmup);
+	if (!strcmp(key, "phases"))
+		return tlbf_parse_uint(val, 0, TLBF_BENCH_MAX_PHASES,
+				       &p->phases);
 	if (!strcmp(key, "touch"))
 		return kstrtobool(val, &p->touch) ? -EINVAL : 0;
 	if (!strcmp(key, "targets")) {
@@ -80,9 +83,10 @@ static int tlbf_parse_pair(char *key, char *val, struct tlbf_bench_params *p)
  * @line: NUL-terminated `key=value` pairs separated by blanks; keys modes
  *	("all", or comma-separated distinct mode names: ipi, native, batched,
  *	flusher-NAME for a registered strategy NAME), pages, targets (one,
- *	others, all), iters, warmup, touch (0/1). Missing keys take the
- *	defaults modes=all pages=1 targets=others iters=1000 warmup=100
- *	touch=1.
+ *	others, all), iters, warmup, touch (0/1), phases (phase samples
+ *	per flusher mode). Missing keys take the defaults modes=all pages=1
+ *	targets=others iters=1000 warmup=100 touch=1, and for phases a
+ *	quarter of iters, at most 500.
  * @p: filled on success only
  *
  * Return: 0, -EINVAL for a blank line, an unknown key or mode, a value out of
@@ -106,6 +110,7 @@ int tlbf_bench_parse(const char *line, struct tlbf_bench_params *p)
 	q->iters = 1000;
 	q->warmup = 100;
 	q->touch = true;
+	q->phases = TLBF_BENCH_PHASES_AUTO;
 	cur = copy;
 	while ((tok = strsep(&cur, " \t\n")) != NULL) {
 		if (!*tok)
@@ -184,6 +189,29 @@ static size_t tlbf_bench_fmt_mode(char *buf, size_t size,
 	return n;
 }
 
+/* One `phases` line of a flusher mode (medians, ns). */
+static size_t tlbf_bench_fmt_phases(char *buf, size_t size,
+				    const struct tlbf_bench_mode_result *mr)
+{
+	static const char *const names[TLBF_NR_PHASES] = {
+		"total", "issue", "dispatch", "deliver", "handler", "wait",
+	};
+	const struct tlbf_bench_phases *ph = &mr->phases;
+	size_t n;
+	int j;
+
+	if (!mr->available || mr->kind != TLBF_BENCH_FLUSHER)
+		return 0;
+	n = scnprintf(buf, size, "phases mode=%s n=%u", mr->name, ph->n);
+	if (!ph->n)
+		return n + scnprintf(buf + n, size - n, " reason=%s\n",
+				     ph->reason ?: "none");
+	for (j = 0; j < TLBF_NR_PHASES; j++)
+		n += scnprintf(buf + n, size - n, " %s_ns=%llu", names[j],
+			       ph->median[j]);
+	return n + scnprintf(buf + n, size - n, "\n");
+}
+
 static size_t tlbf_bench_format(char *buf, size_t size,
 				const struct tlbf_bench_result *r)
 {
@@ -197,6 +225,8 @@ static size_t tlbf_bench_format(char *buf, size_t size,
 		       p->warmup, p->touch, num_online_cpus());
 	for (i = 0; i < r->nr_modes; i++)
 		n += tlbf_bench_fmt_mode(buf + n, size - n, p, &r->mode[i]);
+	for (i = 0; i < r->nr_modes && p->phases; i++)
+		n += tlbf_bench_fmt_phases(buf + n, size - n, &r->mode[i]);
 	n += tlbf_bench_fmt_stats(buf + n, size - n, "before", r->before);
 	n += tlbf_bench_fmt_stats(buf + n, size - n, "after", r->after);
 	return n;
@@ -211,9 +241,9 @@ static size_t tlbf_bench_fmt_help(char *buf, size_t size)
 	size_t n;
 
 	n = scnprintf(buf, size,
-		      "# write: modes=all|NAME,... pages=1..%d targets=one|others|all iters=1..%d warmup=0..%d touch=0|1\n",
+		      "# write: modes=all|NAME,... pages=1..%d targets=one|others|all iters=1..%d warmup=0..%d touch=0|1 phases=0..%d\n",
 		      TLBF_BENCH_MAX_PAGES, TLBF_BENCH_MAX_ITERS,
-		      TLBF_BENCH_MAX_WARMUP);
+		      TLBF_BENCH_MAX_WARMUP, TLBF_BENCH_MAX_PHASES);
 	names = kcalloc(TLBF_BENCH_MAX_MODES, sizeof(*names), GFP_KERNEL);
 	if (!names)
 		return n;

@@ -33,6 +33,12 @@ unsigned int tlbf_bench_all_modes(struct tlbf_bench_name *names,
 void tlbf_bench_check_model(struct tlbf_bench_mode_result *mr,
 			    unsigned int iters);
 
+/* bench_phases.c: the stamps of the phase samples. */
+int tlbf_bench_phases_start(void);
+void tlbf_bench_phases_stop(void);
+void tlbf_bench_phases_arm(void);
+bool tlbf_bench_phases_take(int self, u64 t0, u64 t_issue, u64 t1, u64 *ph);
+
 /* bench.c: runs are possible between on and off. */
 void tlbf_bench_buffer_init(bool on);
 

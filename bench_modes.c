@@ -103,7 +103,8 @@ void tlbf_bench_check_model(struct tlbf_bench_mode_result *mr,
 			want = mr->expect[i];
 		}
 	}
-	if (!diff && mr->kind == TLBF_BENCH_IPI &&
+	if (!diff && (mr->kind == TLBF_BENCH_IPI ||
+		      mr->kind == TLBF_BENCH_IPI_FLUSH) &&
 	    mr->ipi_handler_runs != mr->cpu_samples) {
 		diff = "ipi_handler_runs";
 		got = mr->ipi_handler_runs;
@@ -135,6 +136,8 @@ int tlbf_bench_kind_of(const char *name, enum tlbf_bench_kind *kind,
 	*strategy = NULL;
 	if (!strcmp(name, "ipi"))
 		*kind = TLBF_BENCH_IPI;
+	else if (!strcmp(name, "ipi-flush"))
+		*kind = TLBF_BENCH_IPI_FLUSH;
 	else if (!strcmp(name, "native"))
 		*kind = TLBF_BENCH_NATIVE;
 	else if (!strcmp(name, "batched"))
@@ -182,7 +185,7 @@ bool tlbf_bench_mode_available(const char *name, const char **reason)
 EXPORT_SYMBOL_IF_KUNIT(tlbf_bench_mode_available);
 
 /*
- * The modes of "all": ipi, native, flusher-NAME for each registered
+ * The modes of "all": ipi, ipi-flush, native, flusher-NAME for each registered
  * strategy in registry order, batched. A strategy whose mode name would
  * not fit is left out (and said so once). Return: how many, up to @max.
  */
@@ -194,6 +197,8 @@ unsigned int tlbf_bench_all_modes(struct tlbf_bench_name *names,
 
 	if (n < max)
 		strscpy(names[n++].s, "ipi", TLBF_BENCH_NAME_MAX);
+	if (n < max)
+		strscpy(names[n++].s, "ipi-flush", TLBF_BENCH_NAME_MAX);
 	if (n < max)
 		strscpy(names[n++].s, "native", TLBF_BENCH_NAME_MAX);
 	while ((s = tlbf_strategy_get_next(s))) {

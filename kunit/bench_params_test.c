@@ -25,6 +25,7 @@ static void bench_parse(struct kunit *test)
 		"modes=flusher-", "modes=flusher-nosuch", "modes=broadcast",
 		"targets=two", "iters=0", "iters=100001",
 		"warmup=10001", "touch=maybe", "bogus=1", "pages=1 junk",
+		"phases=10001", "phases=-1",
 	};
 	static const char full[] =
 		"modes=ipi,batched,flusher-lazy pages=512 targets=all iters=7 warmup=0 touch=0\n";
@@ -38,6 +39,7 @@ static void bench_parse(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p.iters, 1000U);
 	KUNIT_EXPECT_EQ(test, p.warmup, 100U);
 	KUNIT_EXPECT_TRUE(test, p.touch);
+	KUNIT_EXPECT_EQ(test, p.phases, TLBF_BENCH_PHASES_AUTO);
 
 	KUNIT_EXPECT_EQ(test, tlbf_bench_parse(full, &p), 0);
 	KUNIT_EXPECT_STREQ(test, p.modes, "ipi,batched,flusher-lazy");
@@ -46,6 +48,11 @@ static void bench_parse(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p.iters, 7U);
 	KUNIT_EXPECT_EQ(test, p.warmup, 0U);
 	KUNIT_EXPECT_FALSE(test, p.touch);
+	KUNIT_EXPECT_EQ(test, p.phases, TLBF_BENCH_PHASES_AUTO);
+	KUNIT_EXPECT_EQ(test, tlbf_bench_parse("phases=3 iters=7", &p), 0);
+	KUNIT_EXPECT_EQ(test, p.phases, 3U);
+	KUNIT_EXPECT_EQ(test, tlbf_bench_parse("phases=0", &p), 0);
+	KUNIT_EXPECT_EQ(test, p.phases, 0U);
 
 	orig = p;
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -84,6 +91,9 @@ static void bench_run_rejects_bad_params(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tlbf_bench_run(&p, r), -EINVAL);
 	p = good;
 	p.targets = 3;
+	KUNIT_EXPECT_EQ(test, tlbf_bench_run(&p, r), -EINVAL);
+	p = good;
+	p.phases = TLBF_BENCH_MAX_PHASES + 1;
 	KUNIT_EXPECT_EQ(test, tlbf_bench_run(&p, r), -EINVAL);
 }
 

@@ -325,7 +325,8 @@ static int ipi_probe_pre(struct kprobe *p, struct pt_regs *regs)
 	return 0;
 }
 
-static void check_ipi(struct kunit *test, enum tlbf_bench_targets t)
+static void check_ipi(struct kunit *test, const char *name,
+		      enum tlbf_bench_targets t)
 {
 	u64 before[TLBF_NR_STATS], after[TLBF_NR_STATS];
 	struct kprobe kp = {
@@ -345,10 +346,10 @@ static void check_ipi(struct kunit *test, enum tlbf_bench_targets t)
 	ret = register_kprobe(&kp);
 	if (ret)
 		kunit_skip(test, "kprobe on tlbf_bench_ipi_fn: %d", ret);
-	r = run(test, "ipi", 1, t, 0, before, after);
+	r = run(test, name, 1, t, 0, before, after);
 	unregister_kprobe(&kp);
 
-	mr = find_mode(test, r, "ipi");
+	mr = find_mode(test, r, name);
 	KUNIT_EXPECT_TRUE(test, mr->model_ok);
 	check_summary(test, mr, ITERS);
 	KUNIT_EXPECT_EQ(test, mr->cpus, cpus);
@@ -377,9 +378,12 @@ static void bench_ipi(struct kunit *test)
 {
 	if (num_online_cpus() < 2)
 		kunit_skip(test, "needs 2 online CPUs");
-	check_ipi(test, TLBF_BENCH_T_ONE);
-	check_ipi(test, TLBF_BENCH_T_OTHERS);
-	check_ipi(test, TLBF_BENCH_T_ALL);
+	check_ipi(test, "ipi", TLBF_BENCH_T_ONE);
+	check_ipi(test, "ipi", TLBF_BENCH_T_OTHERS);
+	check_ipi(test, "ipi", TLBF_BENCH_T_ALL);
+	/* The floor with the flush in it: the same handler, same counts. */
+	check_ipi(test, "ipi-flush", TLBF_BENCH_T_ONE);
+	check_ipi(test, "ipi-flush", TLBF_BENCH_T_ALL);
 }
 
 /*
@@ -505,10 +509,11 @@ static void bench_interleaved_attribution(struct kunit *test)
 		kunit_skip(test, "needs 2 online CPUs");
 	r = run(test, "all", 4, TLBF_BENCH_T_OTHERS, 0, before, after);
 	KUNIT_EXPECT_STREQ(test, r->mode[0].name, "ipi");
-	KUNIT_EXPECT_STREQ(test, r->mode[1].name, "native");
+	KUNIT_EXPECT_STREQ(test, r->mode[1].name, "ipi-flush");
+	KUNIT_EXPECT_STREQ(test, r->mode[2].name, "native");
 	KUNIT_EXPECT_STREQ(test, r->mode[r->nr_modes - 1].name, "batched");
 	/* A row for every registered strategy, in registry order. */
-	k = 2;
+	k = 3;
 	while ((s = tlbf_strategy_get_next(s))) {
 		snprintf(name, sizeof(name), "flusher-%s", s->name);
 		KUNIT_EXPECT_STREQ(test, r->mode[k].name, name);
@@ -558,6 +563,57 @@ static void bench_interleaved_attribution(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, mr->model_ok);
 }
 
+/*
+ * phases=N: N more samples of each flusher mode, timed phase by phase from
+ * the module's tracepoints. Each phase of a sample is part of the sample,
+ * so no phase's median exceeds the median of the whole (the issue,
+ * dispatch and delivery phases end before the initiator returns, for a
+ * strategy that waits for its acks); a remote handler ran, so delivery
+ * and handler took time; modes that are no flusher have none; the timed
+ * samples and their counters are as without phases.
+ */
+static void bench_phases(struct kunit *test)
+{
+	static const char *const names[] = { "flusher-sync", "flusher-linux" };
+	struct tlbf_bench_params p = {
+		.modes = "ipi,flusher-sync,flusher-linux", .pages = 1,
+		.targets = TLBF_BENCH_T_ALL, .iters = ITERS, .touch = true,
+		.phases = 20,
+	};
+	const struct tlbf_bench_mode_result *mr;
+	const struct tlbf_bench_phases *ph;
+	struct tlbf_bench_result *r;
+	unsigned int i, j;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs 2 online CPUs");
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	tlbf_flusher_quiesce();
+	KUNIT_ASSERT_EQ(test, tlbf_bench_run(&p, r), 0);
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		mr = find_mode(test, r, names[i]);
+		ph = &mr->phases;
+		KUNIT_EXPECT_TRUE_MSG(test, mr->model_ok, "%s: %s", names[i],
+				      mr->model_diff);
+		check_summary(test, mr, ITERS);
+		KUNIT_EXPECT_GT_MSG(test, ph->n, 0U, "%s: %s", names[i],
+				    ph->reason);
+		KUNIT_EXPECT_LE(test, ph->n, 20U);
+		if (!ph->n)
+			continue;
+		KUNIT_EXPECT_PTR_EQ(test, ph->reason, NULL);
+		for (j = TLBF_PHASE_ISSUE; j <= TLBF_PHASE_DELIVER; j++)
+			KUNIT_EXPECT_LE_MSG(test, ph->median[j],
+					    ph->median[TLBF_PHASE_TOTAL],
+					    "%s phase %u", names[i], j);
+		KUNIT_EXPECT_GT(test, ph->median[TLBF_PHASE_DELIVER], 0ULL);
+		KUNIT_EXPECT_GT(test, ph->median[TLBF_PHASE_HANDLER], 0ULL);
+	}
+	mr = find_mode(test, r, "ipi");
+	KUNIT_EXPECT_EQ(test, mr->phases.n, 0U);
+}
+
 static struct kunit_case tlbf_bench_cases[] = {
 	KUNIT_CASE_SLOW(bench_ipi),
 	KUNIT_CASE_SLOW(bench_native),
@@ -567,6 +623,7 @@ static struct kunit_case tlbf_bench_cases[] = {
 	KUNIT_CASE_SLOW(bench_interleaved_attribution),
 	KUNIT_CASE_SLOW(bench_model_fires),
 	KUNIT_CASE_SLOW(bench_samples_kept),
+	KUNIT_CASE_SLOW(bench_phases),
 	{}
 };
 

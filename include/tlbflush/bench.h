@@ -38,6 +38,7 @@
 #ifndef _TLBFLUSH_BENCH_H
 #define _TLBFLUSH_BENCH_H
 
+#include <linux/limits.h>
 #include <linux/types.h>
 
 #include "tlbflush/stats.h"
@@ -51,6 +52,13 @@ struct tlbf_strategy;
  *	to the remote targets with a handler that only counts its runs,
  *	wait=true (plus a direct call of that handler when this CPU is a
  *	target).
+ * @TLBF_BENCH_IPI_FLUSH: the floor of a correct shootdown (mode
+ *	`ipi-flush`): the same IPI, whose handler also invalidates the pages
+ *	the way native does (invlpg each up to 33 pages, Linux's default
+ *	ceiling; a full flush above), with no queue, counter or request
+ *	around it, sent as native sends (on_each_cpu_mask(): the local
+ *	call runs while the IPIs fly). What an IPI costs once the flush
+ *	itself is in it.
  * @TLBF_BENCH_NATIVE: N1 (mode `native`): Linux's flush_tlb_kernel_range()
  *	over the pages. It always flushes on every online CPU (it takes no
  *	CPU set); resolved at load time, "unavailable" (never substituted)
@@ -68,6 +76,7 @@ enum tlbf_bench_kind {
 	TLBF_BENCH_NATIVE,
 	TLBF_BENCH_FLUSHER,
 	TLBF_BENCH_BATCHED,
+	TLBF_BENCH_IPI_FLUSH,
 };
 
 /**
@@ -86,7 +95,10 @@ enum tlbf_bench_targets {
 #define TLBF_BENCH_MAX_PAGES	512
 #define TLBF_BENCH_MAX_ITERS	100000
 #define TLBF_BENCH_MAX_WARMUP	10000
-/* Modes in one run: ipi, native, batched and up to 21 strategies. */
+#define TLBF_BENCH_MAX_PHASES	10000
+/* phases= not given on the debugfs line: a quarter of iters, at most 500. */
+#define TLBF_BENCH_PHASES_AUTO	UINT_MAX
+/* Modes in one run: ipi, ipi-flush, native, batched, up to 20 strategies. */
 #define TLBF_BENCH_MAX_MODES	24
 /* Longest mode name, NUL included ("flusher-" + a strategy's name). */
 #define TLBF_BENCH_NAME_MAX	40
@@ -105,6 +117,9 @@ enum tlbf_bench_targets {
  * @warmup: unmeasured iterations per mode first, 0..TLBF_BENCH_MAX_WARMUP
  * @touch: before each sample, read every page on every target CPU (outside
  *	the timed region) so the invalidated entries really are in the TLBs
+ * @phases: after the measured iterations, this many more samples of each
+ *	flusher mode, timed phase by phase (&struct tlbf_bench_phases);
+ *	0..TLBF_BENCH_MAX_PHASES, or TLBF_BENCH_PHASES_AUTO
  */
 struct tlbf_bench_params {
 	char modes[TLBF_BENCH_MODES_MAX];
@@ -113,6 +128,50 @@ struct tlbf_bench_params {
 	unsigned int iters;
 	unsigned int warmup;
 	bool touch;
+	unsigned int phases;
+};
+
+/**
+ * enum tlbf_bench_phase - where one flusher shootdown spends its time
+ * @TLBF_PHASE_TOTAL: the whole sample, as in the timed samples
+ * @TLBF_PHASE_ISSUE: tlbf_flusher_issue()
+ * @TLBF_PHASE_DISPATCH: from there to the strategy's dispatch hook (checks,
+ *	barrier, target set; tracepoint tlbflush_dispatch)
+ * @TLBF_PHASE_DELIVER: from there to the handler entry on the last remote
+ *	target (queueing, sending, IPI latency; tlbflush_ipi_enter)
+ * @TLBF_PHASE_HANDLER: the last entry to the last handler exit
+ *	(tlbflush_ipi_exit: flushed and acknowledged)
+ * @TLBF_PHASE_WAIT: from the last exit to the return of the shootdown on
+ *	this CPU (seeing the ack, returning; the local flush overlaps the
+ *	delivery)
+ * @TLBF_NR_PHASES: how many
+ */
+enum tlbf_bench_phase {
+	TLBF_PHASE_TOTAL,
+	TLBF_PHASE_ISSUE,
+	TLBF_PHASE_DISPATCH,
+	TLBF_PHASE_DELIVER,
+	TLBF_PHASE_HANDLER,
+	TLBF_PHASE_WAIT,
+	TLBF_NR_PHASES,
+};
+
+/**
+ * struct tlbf_bench_phases - the phase breakdown of a flusher mode
+ * @n: samples that gave every stamp (the others are left out)
+ * @reason: why there is none (n == 0), else NULL
+ * @median: per phase, the median over the @n samples (ns); medians of
+ *	parts need not add up to the median of the whole
+ *
+ * Timed with the module's own tracepoints (probes on tlbflush_dispatch,
+ * tlbflush_ipi_enter and tlbflush_ipi_exit, registered only for these
+ * samples, which the probes slow down a little: their @median[TOTAL] is
+ * not the mode's timed median).
+ */
+struct tlbf_bench_phases {
+	unsigned int n;
+	const char *reason;
+	u64 median[TLBF_NR_PHASES];
 };
 
 /**
@@ -156,6 +215,7 @@ struct tlbf_bench_summary {
  * @model_diff: when not @model_ok, the first counter that differs
  * @model_got: its value
  * @model_want: the model's
+ * @phases: the phase breakdown (flusher modes, when params.phases > 0)
  */
 struct tlbf_bench_mode_result {
 	char name[TLBF_BENCH_NAME_MAX];
@@ -174,6 +234,7 @@ struct tlbf_bench_mode_result {
 	bool model_ok;
 	const char *model_diff;
 	u64 model_got, model_want;
+	struct tlbf_bench_phases phases;
 };
 
 /**
