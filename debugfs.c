@@ -12,7 +12,8 @@
  *   slow_cpu_ms        tunable, FL11 bound (0 = never report)
  *   hist_sync_wait_ns, hist_dispatch_ns
  *                      log2 histograms, `lo_ns hi_ns count` per non-empty
- *                      bucket (hi exclusive)
+ *                      bucket (hi exclusive); filled only with the module
+ *                      parameter histograms=1
  *   queues             `cpuN online O pages P all A` per possible CPU
  *   cmd                scripted scenarios, see tlbf_cmd_line()
  *

@@ -12,9 +12,8 @@
  * reference to the dispatch's frame batch, bumps the queue's enqueue
  * sequence number and, unless an IPI to that CPU is already in flight (it
  * will pick the new ops up: "coalesced"), marks one in flight and sends it.
- * smp_call_function_many(..., wait=false) uses the kernel's per-CPU csd
- * storage, which requires the sender to be a task with preemption disabled
- * and IRQs enabled; the mask passed is the flusher's own scratch mask.
+ * The IPI is the queue's own csd (tlbf_queue_send()), sent from a task
+ * with preemption disabled (the target stays online).
  *
  * The handler swaps the queue out under the lock, performs the ops (invlpg
  * per page or a full flush), drops its batch references and publishes the
@@ -97,20 +96,25 @@ void tlbf_perform(const struct tlbf_ops *ops)
 
 	tlbf_shadow_note_stack(ops->all, ops->nr_pages, tlbf_ops_threshold(ops),
 			       ops->nr_ops ? tlbf_op_va(ops->ops[0]) : 0);
+	/*
+	 * Counted first: under an emulator a flush empties the whole
+	 * software TLB, and each page touched after it (the counters' one
+	 * too) costs a page walk before the caller can acknowledge.
+	 */
 	if (ops->all) {
+		tlbf_stat_inc(TLBF_STAT_FULL_FLUSHES);
 		tlbf_tlb_flush_all(ops->global &&
 				   !tlbf_inject(TLBF_INJ_ALL_KEEPS_GLOBAL));
-		tlbf_stat_inc(TLBF_STAT_FULL_FLUSHES);
 		return;
 	}
+	if (ops->nr_pages)
+		tlbf_stat_add(TLBF_STAT_PAGES_INVALIDATED, ops->nr_pages);
 	for (i = 0; i < ops->nr_ops; i++) {
 		nr = tlbf_op_nr_pages(ops->ops[i]);
 		for (p = 0; p < nr; p++)
 			tlbf_tlb_flush_page(tlbf_op_va(ops->ops[i]) +
 					    p * TLBF_PAGE_SIZE);
 	}
-	if (ops->nr_pages)
-		tlbf_stat_add(TLBF_STAT_PAGES_INVALIDATED, ops->nr_pages);
 }
 EXPORT_SYMBOL_GPL(tlbf_perform);
 
@@ -218,6 +222,33 @@ bool tlbf_queue_enqueue(int cpu, const struct tlbf_ops *ops,
 	}
 	raw_spin_unlock_irqrestore(&q->lock, flags);
 	return need_ipi;
+}
+
+/**
+ * tlbf_queue_send() - send the queue IPI to @cpu
+ * @cpu: an online CPU whose queue tlbf_queue_enqueue() just marked in flight
+ *
+ * One IPI per target on the queue's own csd: shorter than
+ * smp_call_function_many() (no shared per-CPU call data to set up and
+ * lock), which under an emulator is a visible part of a shootdown.
+ *
+ * The csd is usually free: the kernel unlocks an async csd before it
+ * calls the handler, and the handler's swap is what clears "in flight".
+ * But a lazy tick, a kick or a test may swap the queue while an IPI sent
+ * earlier has not run yet; then the csd is still queued (-EBUSY) and that
+ * IPI, which has not started, will perform what was just enqueued: the
+ * send is coalesced into it. Preemption disabled (@cpu stays online).
+ *
+ * Return: true if an IPI was sent, false if coalesced into a pending one.
+ */
+bool tlbf_queue_send(int cpu)
+{
+	int ret = smp_call_function_single_async(cpu,
+						 &per_cpu_ptr(&tlbf_queues,
+							      cpu)->csd);
+
+	WARN_ON_ONCE(ret && ret != -EBUSY);
+	return !ret;
 }
 
 /*
@@ -381,6 +412,24 @@ static void tlbf_report_slow(int cpu, u64 waited, const char *what)
 }
 
 /*
+ * The waits read the clock (for FL11 and the lazy kicks) only once every
+ * TLBF_WAIT_CLOCK_SPINS spins, and not before the first of them: a clock
+ * read in every spin slowed each wait by the time of one read (under an
+ * emulator about what an invlpg costs), and most waits end sooner.
+ */
+#define TLBF_WAIT_CLOCK_SPINS	64
+
+/* Time since *@start, which the first call sets (0: not yet). */
+static u64 tlbf_wait_elapsed(u64 *start)
+{
+	u64 now = local_clock();
+
+	if (!*start)
+		*start = now;
+	return now - *start;
+}
+
+/*
  * Wait until @cpu completed the flush numbered @seq, or went offline.
  * Preemption disabled, IRQs enabled. Reports a slow CPU (FL11).
  *
@@ -390,18 +439,21 @@ static void tlbf_report_slow(int cpu, u64 waited, const char *what)
  * preemption disabled, would then hold off the stop_machine() that takes
  * it offline. A tick later than TLBF_KICK_NS is replaced by a kick.
  */
-static void tlbf_wait_cpu(int cpu, u64 seq, u64 start)
+static void tlbf_wait_cpu(int cpu, u64 seq, u64 *start)
 {
 	struct tlbf_queue *q = per_cpu_ptr(&tlbf_queues, cpu);
 	u64 bound = (u64)READ_ONCE(tlbf_slow_cpu_ms) * NSEC_PER_MSEC;
 	u64 next = bound, kick = TLBF_KICK_NS, now;
+	unsigned int spins = 0;
 
 	/* Pairs with the release in the handler: its flush happened before. */
 	while (smp_load_acquire(&q->done_seq) < seq) {
 		if (!cpu_online(cpu))
 			return;
 		cpu_relax();
-		now = local_clock() - start;
+		if (++spins % TLBF_WAIT_CLOCK_SPINS)
+			continue;
+		now = tlbf_wait_elapsed(start);
 		if (now >= kick && READ_ONCE(q->lazy)) {
 			tlbf_queue_kick(cpu);
 			kick = now + TLBF_KICK_NS;
@@ -416,13 +468,13 @@ static void tlbf_wait_cpu(int cpu, u64 seq, u64 start)
 /* Wait for the queues of every CPU of @mask (preemption disabled). */
 void tlbf_wait_mask(const struct cpumask *mask)
 {
-	u64 start = local_clock();
+	u64 start = 0;
 	int cpu;
 
 	for_each_cpu(cpu, mask)
 		tlbf_wait_cpu(cpu,
 			      READ_ONCE(per_cpu_ptr(&tlbf_queues, cpu)->enq_seq),
-			      start);
+			      &start);
 }
 
 /*
@@ -432,14 +484,15 @@ void tlbf_wait_mask(const struct cpumask *mask)
 void tlbf_wait_pending(const struct cpumask *pending)
 {
 	u64 bound = (u64)READ_ONCE(tlbf_slow_cpu_ms) * NSEC_PER_MSEC;
-	u64 start = local_clock(), next = bound, now;
+	u64 start = 0, next = bound, now;
+	unsigned int spins = 0;
 	int cpu;
 
 	while (cpumask_intersects(pending, cpu_online_mask)) {
 		cpu_relax();
-		if (!bound)
+		if (!bound || ++spins % TLBF_WAIT_CLOCK_SPINS)
 			continue;
-		now = local_clock() - start;
+		now = tlbf_wait_elapsed(&start);
 		if (now < next)
 			continue;
 		for_each_cpu_and(cpu, pending, cpu_online_mask)
@@ -528,6 +581,7 @@ int tlbf_flusher_module_init(void)
 		q->done_seq = 0;
 		q->ipi_inflight = false;
 		q->lazy = false;
+		INIT_CSD(&q->csd, tlbf_queue_ipi, NULL);
 		INIT_CSD(&per_cpu_ptr(&tlbf_kicks, cpu)->csd, tlbf_queue_kicked,
 			 per_cpu_ptr(&tlbf_kicks, cpu));
 		atomic_set(&per_cpu_ptr(&tlbf_kicks, cpu)->busy, 0);

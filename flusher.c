@@ -49,7 +49,10 @@
  *	such as &tlbf_strategy_async); must stay registered until finish
  *
  * Call with preemption or migration disabled, and keep it so until
- * tlbf_flusher_finish(). Allocates (GFP_ATOMIC) three cpumasks.
+ * tlbf_flusher_finish(). Allocates (GFP_ATOMIC) three cpumasks when a
+ * cpumask is more than a long (over BITS_PER_LONG possible CPU ids); else
+ * they are in @fl (no allocation, and under an emulator one page fewer
+ * to walk to after a local flush).
  *
  * Return: 0; -EINVAL for a bad argument; -ENOMEM. On error @fl is unused.
  */
@@ -60,7 +63,10 @@ int tlbf_flusher_init(struct tlbf_flusher *fl, struct cpumask *targets,
 
 	if (!fl || !targets || !strategy || !strategy->dispatch)
 		return -EINVAL;
-	masks = kmalloc(3 * cpumask_size(), GFP_ATOMIC | __GFP_NOWARN);
+	if (cpumask_size() <= sizeof(fl->small[0]))
+		masks = (char *)fl->small;
+	else
+		masks = kmalloc(3 * cpumask_size(), GFP_ATOMIC | __GFP_NOWARN);
 	if (!masks)
 		return -ENOMEM;
 	tlbf_ops_init_threshold(&fl->ops, strategy->threshold);
@@ -271,7 +277,11 @@ static int __tlbf_flusher_dispatch(struct tlbf_flusher *fl)
 	trace_tlbflush_dispatch_done(&d, err);
 	if (WARN_ON_ONCE(err) && d.batch)
 		tlbf_batch_put(d.batch);	/* a strategy bug: do not leak */
-	tlbf_ops_init_threshold(&fl->ops, s->threshold);
+	/*
+	 * The stack keeps the strategy's threshold: not reading @s again
+	 * after a local flush saves a page walk under an emulator.
+	 */
+	tlbf_ops_init_threshold(&fl->ops, fl->ops.threshold);
 	return err;
 }
 
@@ -285,11 +295,11 @@ static int __tlbf_flusher_dispatch(struct tlbf_flusher *fl)
  */
 void tlbf_flusher_wait(struct tlbf_flusher *fl)
 {
-	u64 t0 = local_clock();
+	u64 t0 = tlbf_hist_clock();
 
 	tlbf_wait_mask(fl->waitset);
 	cpumask_clear(fl->waitset);
-	tlbf_hist_record(TLBF_HIST_SYNC_WAIT_NS, local_clock() - t0);
+	tlbf_hist_since(TLBF_HIST_SYNC_WAIT_NS, t0);
 }
 EXPORT_SYMBOL_GPL(tlbf_flusher_wait);
 
@@ -309,6 +319,7 @@ EXPORT_SYMBOL_GPL(tlbf_flusher_wait);
  */
 int tlbf_flusher_dispatch(struct tlbf_flusher *fl)
 {
+	bool waits = fl->strategy->flags & TLBF_STRAT_F_WAITS;
 	u64 t0;
 	int err;
 
@@ -317,11 +328,11 @@ int tlbf_flusher_dispatch(struct tlbf_flusher *fl)
 	if (tlbf_ops_empty(&fl->ops) && !fl->frames)
 		return 0;	/* nothing issued: not a dispatch */
 	preempt_disable();
-	t0 = local_clock();
+	t0 = tlbf_hist_clock();
 	err = __tlbf_flusher_dispatch(fl);
 	if (!err) {
-		tlbf_hist_record(TLBF_HIST_DISPATCH_NS, local_clock() - t0);
-		if (fl->strategy->flags & TLBF_STRAT_F_WAITS)
+		tlbf_hist_since(TLBF_HIST_DISPATCH_NS, t0);
+		if (waits)
 			tlbf_stat_inc(TLBF_STAT_SYNCS);
 	}
 	preempt_enable();
@@ -386,7 +397,8 @@ void tlbf_flusher_finish(struct tlbf_flusher *fl)
 			fl->frames = NULL;
 		}
 	}
-	kfree(fl->ipi_mask);
+	if ((void *)fl->ipi_mask != (void *)fl->small)
+		kfree(fl->ipi_mask);
 	fl->ipi_mask = NULL;
 	fl->waitset = NULL;
 	fl->pending = NULL;

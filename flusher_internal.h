@@ -8,6 +8,7 @@
 #define _TLBFLUSH_FLUSHER_INTERNAL_H
 
 #include <linux/atomic.h>
+#include <linux/cache.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
@@ -53,19 +54,28 @@ struct tlbf_batch {
  * @links: batch references to drop after performing @ops
  * @enq_seq: number of merges into this queue
  * @done_seq: @enq_seq value of the last swap performed (release store)
+ * @csd: the queue IPI to this CPU (tlbf_queue_send()); one in flight at
+ *	most, as @ipi_inflight says
+ *
+ * Layout: what a delivery and its handler both write (the lock, the flags,
+ * @enq_seq, @links and the head of @ops with its first ops) shares the
+ * first cache line; @done_seq, which a waiter spins on, has a line of its
+ * own, so the spinning does not pull the handler's line away from it.
  */
 struct tlbf_queue {
 	raw_spinlock_t lock;
 	bool ipi_inflight;
 	bool lazy;
-	struct tlbf_ops ops;
-	struct tlbf_batch_link *links;
 	u64 enq_seq;
-	u64 done_seq;
+	struct tlbf_batch_link *links;
+	struct tlbf_ops ops;
+	u64 done_seq ____cacheline_aligned;
+	call_single_data_t csd;
 };
 
 DECLARE_PER_CPU_ALIGNED(struct tlbf_queue, tlbf_queues);
 
+bool tlbf_queue_send(int cpu);
 struct tlbf_batch *tlbf_batch_alloc(struct tlbf_frame *frames,
 				    unsigned int refs, unsigned int nr_links);
 void tlbf_put_frames(struct tlbf_frame *f);

@@ -44,6 +44,28 @@ u64 tlbf_hist_sum(enum tlbf_hist h, unsigned int bucket)
 }
 EXPORT_SYMBOL_GPL(tlbf_hist_sum);
 
+DEFINE_STATIC_KEY_FALSE(tlbf_hist_key);
+EXPORT_SYMBOL_GPL(tlbf_hist_key);
+
+/**
+ * tlbf_hist_enable() - start or stop filling the histograms
+ * @on: start (the flusher reads the clock around dispatch and wait)
+ *
+ * Off by default: the clock reads are a visible part of a shootdown's
+ * cost under an emulator (issue 10). Process context (it patches code).
+ *
+ * Return: 0.
+ */
+int tlbf_hist_enable(bool on)
+{
+	if (on)
+		static_branch_enable(&tlbf_hist_key);
+	else
+		static_branch_disable(&tlbf_hist_key);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(tlbf_hist_enable);
+
 bool tlbf_warn_on_misuse = true;
 EXPORT_SYMBOL_GPL(tlbf_warn_on_misuse);
 

@@ -206,8 +206,8 @@ static void tlbf_direct_ipi(void *info)
 
 static void tlbf_direct_local(struct tlbf_dispatch *d)
 {
-	tlbf_perform(d->ops);
 	tlbf_stat_inc(TLBF_STAT_LOCAL_FLUSHES);
+	tlbf_perform(d->ops);
 	tlbf_batch_put(d->batch);
 }
 
@@ -266,8 +266,9 @@ static int tlbf_deliver(struct tlbf_flusher *fl, struct tlbf_dispatch *d,
 			link = &d->batch->link[i++];
 			link->batch = d->batch;
 		}
-		cpumask_set_cpu(cpu, fl->waitset);
-		if (!tlbf_queue_enqueue(cpu, remote_ops, link, !send_ipi)) {
+		__cpumask_set_cpu(cpu, fl->waitset);	/* @fl's own */
+		if (!tlbf_queue_enqueue(cpu, remote_ops, link, !send_ipi) ||
+		    (send_ipi && !tlbf_queue_send(cpu))) {
 			__cpumask_clear_cpu(cpu, ipi);
 			if (send_ipi)
 				tlbf_stat_inc(TLBF_STAT_IPIS_COALESCED);
@@ -276,16 +277,11 @@ static int tlbf_deliver(struct tlbf_flusher *fl, struct tlbf_dispatch *d,
 	}
 	sent = cpumask_weight(ipi);
 	d->ipis_sent += sent;
-	if (sent) {
+	if (sent)
 		tlbf_stat_add(TLBF_STAT_IPIS_SENT, sent);
-		smp_call_function_many(ipi, tlbf_queue_ipi, NULL, false);
-	}
 	/* The local flush overlaps the remote ones. */
-	if (d->local) {
-		tlbf_perform(d->ops);
-		tlbf_stat_inc(TLBF_STAT_LOCAL_FLUSHES);
-		tlbf_batch_put(d->batch);
-	}
+	if (d->local)
+		tlbf_direct_local(d);
 	return 0;
 }
 

@@ -85,6 +85,29 @@ module_param(live_window_mb, uint, 0444);
 MODULE_PARM_DESC(live_window_mb,
 		 "Size of the live window in MiB, a multiple of 2, 2..256 (default 2)");
 
+static bool histograms;
+
+static int tlbf_hist_param_set(const char *val, const struct kernel_param *kp)
+{
+	bool on;
+	int ret = kstrtobool(val, &on);
+
+	if (ret)
+		return ret;
+	histograms = on;
+	return tlbf_hist_enable(on);
+}
+
+static const struct kernel_param_ops tlbf_hist_param_ops = {
+	.set = tlbf_hist_param_set,
+	.get = param_get_bool,
+};
+
+module_param_cb(histograms, &tlbf_hist_param_ops, &histograms, 0644);
+__MODULE_PARM_TYPE(histograms, "bool");
+MODULE_PARM_DESC(histograms,
+		 "Fill debugfs hist_dispatch_ns and hist_sync_wait_ns (clock reads around every dispatch and wait; default off)");
+
 static struct dentry *tlbf_root;
 
 /**
@@ -132,10 +155,10 @@ static int __init tlbf_init(void)
 	ret = tlbf_torture_init(tlbf_root);
 	if (ret)
 		goto err_oracle;
-	pr_info("parameters: warn_on_misuse=%d pool_frames=%lu flush_all_threshold=%u slow_cpu_ms=%u live=%d live_window_mb=%u\n",
+	pr_info("parameters: warn_on_misuse=%d pool_frames=%lu flush_all_threshold=%u slow_cpu_ms=%u live=%d live_window_mb=%u histograms=%d\n",
 		tlbf_warn_on_misuse, pool_frames,
 		READ_ONCE(tlbf_flush_all_threshold), tlbf_slow_cpu_ms, live,
-		live_window_mb);
+		live_window_mb, histograms);
 	pr_info("loaded\n");
 	return 0;
 

@@ -41,9 +41,12 @@ extern unsigned int tlbf_slow_cpu_ms;
  * @pending: scratch mask of direct deliveries (CPUs yet to ack)
  * @cpu: the CPU the flusher is bound to
  * @strategy: how it dispatches (tlbflush/strategy.h)
+ * @small: the three masks themselves when a cpumask fits in a long
+ *	(nr_cpu_ids <= BITS_PER_LONG); else they are allocated
  *
  * Lives on the caller's stack between tlbf_flusher_init() and
- * tlbf_flusher_finish(). All fields are private to flusher.c.
+ * tlbf_flusher_finish(), and is not copied. All fields are private to
+ * flusher.c.
  */
 struct tlbf_flusher {
 	struct tlbf_ops ops;
@@ -54,6 +57,7 @@ struct tlbf_flusher {
 	struct cpumask *pending;
 	int cpu;
 	const struct tlbf_strategy *strategy;
+	unsigned long small[3];
 };
 
 int tlbf_flusher_init(struct tlbf_flusher *fl, struct cpumask *targets,

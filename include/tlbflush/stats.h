@@ -18,6 +18,8 @@
 #include <linux/bitops.h>
 #include <linux/bug.h>
 #include <linux/printk.h>
+#include <linux/jump_label.h>
+#include <linux/sched/clock.h>
 
 enum tlbf_stat {
 	TLBF_STAT_OPS_ISSUED_SINGLE,
@@ -106,6 +108,19 @@ struct tlbf_hists {
 };
 
 DECLARE_PER_CPU(struct tlbf_hists, tlbf_pcpu_hists);
+/* On: the flusher reads the clock to fill the histograms (histograms=1). */
+DECLARE_STATIC_KEY_FALSE(tlbf_hist_key);
+
+/**
+ * tlbf_hist_clock() - a start time for tlbf_hist_record(), if on
+ *
+ * Return: local_clock() while histograms are collected, else 0 (no clock
+ * read: a clock read costs about as much as an invlpg under an emulator).
+ */
+static inline u64 tlbf_hist_clock(void)
+{
+	return static_branch_unlikely(&tlbf_hist_key) ? local_clock() : 0;
+}
 
 extern const char *const tlbf_hist_names[TLBF_NR_HISTS];
 
@@ -123,6 +138,18 @@ static inline void tlbf_hist_record(enum tlbf_hist h, u64 ns)
 	this_cpu_inc(tlbf_pcpu_hists.b[h][b]);
 }
 
+/**
+ * tlbf_hist_since() - count the time since @t0 (tlbf_hist_clock()), if on
+ * @h: the histogram
+ * @t0: the start; 0 when histograms were off at the start
+ */
+static inline void tlbf_hist_since(enum tlbf_hist h, u64 t0)
+{
+	if (static_branch_unlikely(&tlbf_hist_key) && t0)
+		tlbf_hist_record(h, local_clock() - t0);
+}
+
+int tlbf_hist_enable(bool on);
 u64 tlbf_hist_sum(enum tlbf_hist h, unsigned int bucket);
 
 u64 tlbf_stat_sum(enum tlbf_stat s);

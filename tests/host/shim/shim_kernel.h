@@ -196,6 +196,21 @@ extern __thread unsigned int shim_cpu;
 #define for_each_possible_cpu(cpu)	for ((cpu) = 0; (cpu) < NR_CPUS; (cpu)++)
 #define for_each_online_cpu(cpu)	for_each_possible_cpu(cpu)
 
+/* ---- static keys (a plain flag) and the clock (never read: keys off) ---- */
+struct static_key_false {
+	int enabled;
+};
+
+#define DEFINE_STATIC_KEY_FALSE(name)	struct static_key_false name
+#define DECLARE_STATIC_KEY_FALSE(name)	extern struct static_key_false name
+#define static_branch_unlikely(key)	(!!(key)->enabled)
+#define static_branch_enable(key)	((key)->enabled = 1)
+#define static_branch_disable(key)	((key)->enabled = 0)
+static inline u64 local_clock(void)
+{
+	return 0;
+}
+
 /* ---- RCU: callbacks queued until shim_rcu_barrier() ---- */
 struct rcu_head {
 	struct rcu_head *next;

@@ -12,7 +12,7 @@
 
 D=/sys/kernel/debug/tlbflush
 P=/sys/module/tlbflush/parameters
-PARAMS="warn_on_misuse pool_frames flush_all_threshold slow_cpu_ms live live_window_mb"
+PARAMS="warn_on_misuse pool_frames flush_all_threshold slow_cpu_ms live live_window_mb histograms"
 fail=0
 checks=0
 
