@@ -143,7 +143,10 @@ struct tlbf_bench_params {
  *	(tlbflush_ipi_exit: flushed and acknowledged)
  * @TLBF_PHASE_WAIT: from the last exit to the return of the shootdown on
  *	this CPU (seeing the ack, returning; the local flush overlaps the
- *	delivery)
+ *	delivery). The exit stamp follows the ack, so a waiter that returns
+ *	before the target's stamp gets 0: then the handler phase holds the
+ *	target's time after its ack too, and the phases add up to more than
+ *	the whole
  * @TLBF_NR_PHASES: how many
  */
 enum tlbf_bench_phase {
