@@ -949,6 +949,37 @@ static void t_phases_output(void)
 	      "csv second run: %s", s);
 }
 
+/* The summary's floor and batched-32 lines, from hand-made cells. */
+static void t_summary_floors(void)
+{
+	static char buf[4096];
+	struct tb_record r[6];
+	FILE *f;
+
+	mk(&r[0], "flusher-sync", 1, "one", 6000);
+	mk(&r[1], "ipi-flush", 1, "one", 5000);
+	r[1].ratio_ipi = 1.25;
+	mk(&r[2], "batched", 32, "one", 20000);
+	mk(&r[3], "native", 1, "one", 10000);
+	mk(&r[4], "batched", 32, "all", 40000);	/* no native row: no line */
+	mk(&r[5], "flusher-sync", 1, "others", 7000);	/* no floor row */
+	f = fmemopen(buf, sizeof(buf), "w");
+	tb_write_summary(f, r, 6, "flusher-sync");
+	fclose(f);
+	check(strstr(buf, "- 1 page, x ipi-flush (the floor of a correct shootdown): one 1.20 (ipi-flush x ipi 1.25).\n") != NULL,
+	      "floor line: %s", buf);
+	check(strstr(buf, "- batched-32 vs 32 single-page native flushes (goal >= 8x): one 16.0x.\n") != NULL,
+	      "batched line: %s", buf);
+	check(!strstr(buf, "others 1.") && !strstr(buf, "all 8."),
+	      "cells without their pair left out: %s", buf);
+	/* without any pair, neither line */
+	f = fmemopen(buf, sizeof(buf), "w");
+	tb_write_summary(f, r + 4, 2, "flusher-sync");
+	fclose(f);
+	check(!strstr(buf, "ipi-flush") && !strstr(buf, "batched-32"),
+	      "no pairs, no lines: %s", buf);
+}
+
 int main(void)
 {
 	printf("TAP version 13\n");
@@ -980,6 +1011,7 @@ int main(void)
 	run("parse phases lines", t_parse_phases);
 	run("reject malformed phases lines", t_parse_phases_rejects);
 	run("phases.txt and phases.csv", t_phases_output);
+	run("summary: the ipi-flush floor and batched-32 lines", t_summary_floors);
 	printf("1..%d\n", tests);
 	printf("# %d passed, %d failed\n", tests - failures, failures);
 	return failures ? 1 : 0;
