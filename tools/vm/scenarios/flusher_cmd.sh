@@ -58,6 +58,18 @@ for f in stats cpu_stats reset flush_all_threshold slow_cpu_ms \
 	if [ -e $D/$f ]; then ok "debugfs file $f"; else not_ok "debugfs file $f missing"; fi
 done
 
+# The histograms are filled only with histograms=1 (a static key): a
+# dispatch and a sync with it off leave them empty, then it is turned on.
+hist_n() { awk '{ s += $3 } END { print s + 0 }' $D/$1; }
+P=/sys/module/tlbflush/parameters
+expect_eq "$(cat $P/histograms)" N "histograms off by default"
+cmd "targets all" "strategy sync" "map 0x2f0000000 1" "unmap 0x2f0000000 1"
+for h in hist_sync_wait_ns hist_dispatch_ns; do
+	expect_eq "$(hist_n $h)" 0 "$h empty with histograms=0"
+done
+echo 1 > $P/histograms
+expect_eq "$(cat $P/histograms)" Y "histograms on through sysfs"
+
 echo reset > $D/stats
 base_in_use=$(st frames_in_use)
 expect_eq "$(st ipis_sent)" 0 "reset zeroes ipis_sent"
@@ -152,9 +164,10 @@ fi
 
 expect_eq "$(st frames_in_use)" "$base_in_use" "frames_in_use at baseline at the end"
 for h in hist_sync_wait_ns hist_dispatch_ns; do
-	n=$(awk '{ s += $3 } END { print s + 0 }' $D/$h)
+	n=$(hist_n $h)
 	if [ "$n" -gt 0 ]; then ok "$h has $n samples"; else not_ok "$h is empty"; fi
 done
+echo 0 > $P/histograms
 echo "--- stats"
 cat $D/stats
 echo "--- $checks checks, $fail failed"
