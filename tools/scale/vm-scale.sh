@@ -23,6 +23,9 @@
 #                  and brought back while cpu0 flushes at every CPU; the
 #                  debugfs invariants after
 #
+# SCALE_ORACLE=none|short|full, SCALE_TARGETS, SCALE_PAGES narrow a run (a
+# quick look at a large CPU count); make scale runs the full set.
+#
 # Every check prints "ok N - ..." or "not ok N - ..."; the counts go to
 # files between TLBF-FILE markers (workload.txt, native.txt, footprint.txt,
 # hotplug.txt) that tools/scale/report turns into the scaling report. Wall
@@ -102,7 +105,9 @@ step oracle
 # scenario per strategy with every CPU a target (33 pages, remap, global
 # leaves) and one with a target going offline between dispatch and sync.
 # The KUnit suites (tlbflush_oracle, tlbflush_conformance) ran the rest.
-if [ "${SCALE_ORACLE:-short}" = full ] && [ -f /root/oracle.sh ]; then
+if [ "${SCALE_ORACLE:-short}" = none ]; then
+	echo "# oracle step skipped (SCALE_ORACLE=none)"
+elif [ "${SCALE_ORACLE:-short}" = full ] && [ -f /root/oracle.sh ]; then
 	{ sh /root/oracle.sh; echo "rc=$?" > /tmp/oracle.rc; } 2>&1 |
 		tee /tmp/oracle.out | sed 's/^/# oracle: /'
 	if [ "$(cat /tmp/oracle.rc)" = rc=0 ]; then
@@ -141,13 +146,13 @@ half="0-$((ncpu / 2 - 1))"
 cmd "on 0" "wait off"
 : > /tmp/workload.txt
 for s in $strategies; do
-	for tn in one half all; do
+	for tn in ${SCALE_TARGETS:-one half all}; do
 		case $tn in
 		one) tg=$one ;;
 		half) tg=$half ;;
 		all) tg=all ;;
 		esac
-		for pages in 1 32 512; do
+		for pages in ${SCALE_PAGES:-1 32 512}; do
 			cmd quiesce
 			echo reset > $D/stats
 			t0=$(uptime_cs)
