@@ -56,7 +56,7 @@ SCALE_CPUS ?= 2,4,8,16,32,64
 STOCK_CPUS ?= 128
 STOCK_RUNS ?= 5
 scale:
-	tools/vm/testbed scale --cpus $(SCALE_CPUS) --stock-cpus $(STOCK_CPUS) \
+	tools/vm/testbed scale --cpus "$(SCALE_CPUS)" --stock-cpus "$(STOCK_CPUS)" \
 		--stock-runs $(STOCK_RUNS) --out $(OUT)/scale
 
 checkpatch:
