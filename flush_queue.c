@@ -89,31 +89,44 @@ static DEFINE_PER_CPU(struct tlbf_kick, tlbf_kicks);
  * shadow TLB, which also holds the stack to its FL6 threshold. IRQs or
  * preemption disabled.
  */
-void tlbf_perform(const struct tlbf_ops *ops)
+void __tlbf_hot tlbf_perform(const struct tlbf_ops *ops)
 {
+	/*
+	 * Everything this needs is read before the first flush: under an
+	 * emulator a flush empties the whole software TLB, and each page
+	 * touched after it (the counters, the shadow pointer, the stack the
+	 * ops live on) costs a page walk before the caller can acknowledge.
+	 * The page loop keeps its bounds in registers.
+	 */
+	struct tlbf_shadow *sh = READ_ONCE(tlbf_shadow_active);
+	unsigned long va, start, end;
 	unsigned int i;
-	unsigned long p, nr;
+	bool global;
 
 	tlbf_shadow_note_stack(ops->all, ops->nr_pages, tlbf_ops_threshold(ops),
 			       ops->nr_ops ? tlbf_op_va(ops->ops[0]) : 0);
-	/*
-	 * Counted first: under an emulator a flush empties the whole
-	 * software TLB, and each page touched after it (the counters' one
-	 * too) costs a page walk before the caller can acknowledge.
-	 */
 	if (ops->all) {
 		tlbf_stat_inc(TLBF_STAT_FULL_FLUSHES);
-		tlbf_tlb_flush_all(ops->global &&
-				   !tlbf_inject(TLBF_INJ_ALL_KEEPS_GLOBAL));
+		global = ops->global && !tlbf_inject(TLBF_INJ_ALL_KEEPS_GLOBAL);
+		if (global)
+			tlbf_arch_flush_all_global();
+		else
+			tlbf_arch_flush_all();
+		if (unlikely(sh))
+			tlbf_shadow_flush_all(sh, raw_smp_processor_id(), global);
 		return;
 	}
 	if (ops->nr_pages)
 		tlbf_stat_add(TLBF_STAT_PAGES_INVALIDATED, ops->nr_pages);
 	for (i = 0; i < ops->nr_ops; i++) {
-		nr = tlbf_op_nr_pages(ops->ops[i]);
-		for (p = 0; p < nr; p++)
-			tlbf_tlb_flush_page(tlbf_op_va(ops->ops[i]) +
-					    p * TLBF_PAGE_SIZE);
+		start = tlbf_op_va(ops->ops[i]);
+		end = start + tlbf_op_nr_pages(ops->ops[i]) * TLBF_PAGE_SIZE;
+		for (va = start; va < end; va += TLBF_PAGE_SIZE)
+			tlbf_arch_flush_page(va);
+		if (unlikely(sh))
+			for (va = start; va < end; va += TLBF_PAGE_SIZE)
+				tlbf_shadow_flush_page(sh, raw_smp_processor_id(),
+						       va);
 	}
 }
 EXPORT_SYMBOL_GPL(tlbf_perform);
@@ -158,7 +171,7 @@ static void tlbf_batch_free_rcu(struct rcu_head *rcu)
  * the slab's spinlock_t (a sleeping lock on PREEMPT_RT; lockdep says
  * "Invalid wait context").
  */
-void tlbf_batch_put(struct tlbf_batch *b)
+void __tlbf_hot tlbf_batch_put(struct tlbf_batch *b)
 {
 	if (b && atomic_dec_and_test(&b->refs)) {
 		tlbf_put_frames(b->frames);
@@ -167,7 +180,7 @@ void tlbf_batch_put(struct tlbf_batch *b)
 }
 EXPORT_SYMBOL_GPL(tlbf_batch_put);
 
-static void tlbf_put_links(struct tlbf_batch_link *l)
+static void __tlbf_hot tlbf_put_links(struct tlbf_batch_link *l)
 {
 	struct tlbf_batch_link *next;
 
@@ -200,8 +213,8 @@ struct tlbf_batch *tlbf_batch_alloc(struct tlbf_frame *frames,
  * the queue for the lazy tick, no IPI. Returns whether an IPI must be
  * sent: none was in flight, one is now marked so.
  */
-bool tlbf_queue_enqueue(int cpu, const struct tlbf_ops *ops,
-			struct tlbf_batch_link *link, bool lazy)
+bool __tlbf_hot tlbf_queue_enqueue(int cpu, const struct tlbf_ops *ops,
+				   struct tlbf_batch_link *link, bool lazy)
 {
 	struct tlbf_queue *q = per_cpu_ptr(&tlbf_queues, cpu);
 	unsigned long flags;
@@ -241,7 +254,7 @@ bool tlbf_queue_enqueue(int cpu, const struct tlbf_ops *ops,
  *
  * Return: true if an IPI was sent, false if coalesced into a pending one.
  */
-bool tlbf_queue_send(int cpu)
+bool __tlbf_hot tlbf_queue_send(int cpu)
 {
 	int ret = smp_call_function_single_async(cpu,
 						 &per_cpu_ptr(&tlbf_queues,
@@ -275,7 +288,7 @@ static bool tlbf_queue_swap(struct tlbf_queue *q, struct tlbf_ops *ops,
  * FL8: swap this CPU's queue out, perform it, publish its completion.
  * @kind: TLBF_TRACE_QUEUE (IPI) or TLBF_TRACE_TICK, for the trace.
  */
-static void tlbf_queue_run(int kind)
+static void __tlbf_hot tlbf_queue_run(int kind)
 {
 	struct tlbf_queue *q = this_cpu_ptr(&tlbf_queues);
 	struct tlbf_batch_link *links;
@@ -314,7 +327,7 @@ static void tlbf_queue_run(int kind)
  *
  * IRQs disabled, on the target CPU. Counted in ipis_received.
  */
-void tlbf_queue_ipi(void *info)
+void __tlbf_hot tlbf_queue_ipi(void *info)
 {
 	tlbf_stat_inc(TLBF_STAT_IPIS_RECEIVED);
 	tlbf_queue_run(TLBF_TRACE_QUEUE);
@@ -420,7 +433,7 @@ static void tlbf_report_slow(int cpu, u64 waited, const char *what)
 #define TLBF_WAIT_CLOCK_SPINS	64
 
 /* Time since *@start, which the first call sets (0: not yet). */
-static u64 tlbf_wait_elapsed(u64 *start)
+static u64 __tlbf_hot tlbf_wait_elapsed(u64 *start)
 {
 	u64 now = local_clock();
 
@@ -439,7 +452,7 @@ static u64 tlbf_wait_elapsed(u64 *start)
  * preemption disabled, would then hold off the stop_machine() that takes
  * it offline. A tick later than TLBF_KICK_NS is replaced by a kick.
  */
-static void tlbf_wait_cpu(int cpu, u64 seq, u64 *start)
+static void __tlbf_hot tlbf_wait_cpu(int cpu, u64 seq, u64 *start)
 {
 	struct tlbf_queue *q = per_cpu_ptr(&tlbf_queues, cpu);
 	u64 bound = (u64)READ_ONCE(tlbf_slow_cpu_ms) * NSEC_PER_MSEC;
@@ -466,7 +479,7 @@ static void tlbf_wait_cpu(int cpu, u64 seq, u64 *start)
 }
 
 /* Wait for the queues of every CPU of @mask (preemption disabled). */
-void tlbf_wait_mask(const struct cpumask *mask)
+void __tlbf_hot tlbf_wait_mask(const struct cpumask *mask)
 {
 	u64 start = 0;
 	int cpu;
@@ -481,7 +494,7 @@ void tlbf_wait_mask(const struct cpumask *mask)
  * Wait until no online CPU of @pending is left (each clears its bit when
  * done). Preemption disabled, IRQs enabled. Reports slow CPUs (FL11).
  */
-void tlbf_wait_pending(const struct cpumask *pending)
+void __tlbf_hot tlbf_wait_pending(const struct cpumask *pending)
 {
 	u64 bound = (u64)READ_ONCE(tlbf_slow_cpu_ms) * NSEC_PER_MSEC;
 	u64 start = 0, next = bound, now;

@@ -82,7 +82,7 @@ int tlbf_flusher_init(struct tlbf_flusher *fl, struct cpumask *targets,
 }
 EXPORT_SYMBOL_GPL(tlbf_flusher_init);
 
-bool tlbf_flusher_check_cpu(struct tlbf_flusher *fl)
+bool __tlbf_hot tlbf_flusher_check_cpu(struct tlbf_flusher *fl)
 {
 	if (likely(fl->cpu == raw_smp_processor_id()))
 		return true;
@@ -92,7 +92,7 @@ bool tlbf_flusher_check_cpu(struct tlbf_flusher *fl)
 	return false;
 }
 
-static void tlbf_count_issue(struct tlbf_op op)
+static void __tlbf_hot tlbf_count_issue(struct tlbf_op op)
 {
 	if (tlbf_op_is_all(op))
 		tlbf_stat_inc(TLBF_STAT_OPS_ISSUED_ALL);
@@ -109,7 +109,7 @@ static void tlbf_count_issue(struct tlbf_op op)
  *
  * Return: 0; -EINVAL (nothing recorded) for an invalid op or the wrong CPU.
  */
-int tlbf_flusher_issue(struct tlbf_flusher *fl, struct tlbf_op op)
+int __tlbf_hot tlbf_flusher_issue(struct tlbf_flusher *fl, struct tlbf_op op)
 {
 	if (!tlbf_op_valid(op) || !tlbf_flusher_check_cpu(fl))
 		return -EINVAL;
@@ -196,7 +196,7 @@ int tlbf_flusher_issue_req(struct tlbf_flusher *fl, struct tlbf_flush_req *req)
 EXPORT_SYMBOL_GPL(tlbf_flusher_issue_req);
 
 /* Can this context send IPIs with smp_call_function_many()? */
-static bool tlbf_can_ipi(void)
+static bool __tlbf_hot tlbf_can_ipi(void)
 {
 	return !irqs_disabled() && in_task();
 }
@@ -205,7 +205,7 @@ static bool tlbf_can_ipi(void)
  * FL7. Preemption disabled by the caller. Returns -EDEADLK (nothing
  * changed) if remote targets exist but this context cannot send IPIs.
  */
-static int __tlbf_flusher_dispatch(struct tlbf_flusher *fl)
+static int __tlbf_hot __tlbf_flusher_dispatch(struct tlbf_flusher *fl)
 {
 	const struct tlbf_strategy *s = fl->strategy;
 	struct tlbf_dispatch d = {
@@ -293,7 +293,7 @@ static int __tlbf_flusher_dispatch(struct tlbf_flusher *fl)
  * performed what it was given (or is offline). Preemption disabled, IRQs
  * enabled. The default sync of a strategy.
  */
-void tlbf_flusher_wait(struct tlbf_flusher *fl)
+void __tlbf_hot tlbf_flusher_wait(struct tlbf_flusher *fl)
 {
 	u64 t0 = tlbf_hist_clock();
 
@@ -317,7 +317,7 @@ EXPORT_SYMBOL_GPL(tlbf_flusher_wait);
  * in dispatch_refused and reported; the ops stay issued); a strategy's
  * error.
  */
-int tlbf_flusher_dispatch(struct tlbf_flusher *fl)
+int __tlbf_hot tlbf_flusher_dispatch(struct tlbf_flusher *fl)
 {
 	bool waits = fl->strategy->flags & TLBF_STRAT_F_WAITS;
 	u64 t0;
@@ -353,7 +353,7 @@ EXPORT_SYMBOL_GPL(tlbf_flusher_dispatch);
  * remote flushes run in IRQs: two CPUs could wait for each other), counted
  * in sync_refused_irqs_off and reported as misuse.
  */
-int tlbf_flusher_sync(struct tlbf_flusher *fl)
+int __tlbf_hot tlbf_flusher_sync(struct tlbf_flusher *fl)
 {
 	int err = 0;
 

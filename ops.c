@@ -41,7 +41,7 @@ EXPORT_SYMBOL_GPL(tlbf_set_flush_all_threshold);
  * TLBF_FLUSH_ALL_THRESHOLD_MAX - 1 pages whose pages are all canonical in
  * the running paging mode (P2), in one half, and do not wrap around.
  */
-bool tlbf_op_valid(struct tlbf_op op)
+bool __tlbf_hot tlbf_op_valid(struct tlbf_op op)
 {
 	unsigned long nr = tlbf_op_nr_pages(op);
 	unsigned long va = tlbf_op_va(op);
@@ -61,7 +61,7 @@ EXPORT_SYMBOL_GPL(tlbf_op_valid);
  * tlbf_ops_init() - make @ops an empty stack
  * @ops: the stack
  */
-void tlbf_ops_init(struct tlbf_ops *ops)
+void __tlbf_hot tlbf_ops_init(struct tlbf_ops *ops)
 {
 	ops->nr_ops = 0;
 	ops->nr_pages = 0;
@@ -77,14 +77,15 @@ EXPORT_SYMBOL_GPL(tlbf_ops_init);
  * @threshold: 1..TLBF_FLUSH_ALL_THRESHOLD_MAX, or 0 for the module's
  *	tlbf_flush_all_threshold (out of range is clamped)
  */
-void tlbf_ops_init_threshold(struct tlbf_ops *ops, unsigned int threshold)
+void __tlbf_hot tlbf_ops_init_threshold(struct tlbf_ops *ops,
+					unsigned int threshold)
 {
 	tlbf_ops_init(ops);
 	ops->threshold = min(threshold, TLBF_FLUSH_ALL_THRESHOLD_MAX);
 }
 EXPORT_SYMBOL_GPL(tlbf_ops_init_threshold);
 
-static void tlbf_ops_set_all(struct tlbf_ops *ops)
+static void __tlbf_hot tlbf_ops_set_all(struct tlbf_ops *ops)
 {
 	ops->all = true;
 	ops->nr_ops = 0;
@@ -92,8 +93,8 @@ static void tlbf_ops_set_all(struct tlbf_ops *ops)
 }
 
 /* FL6: does one more op of @nr pages turn the stack into "flush all"? */
-static bool tlbf_ops_reaches_threshold(const struct tlbf_ops *ops,
-				       unsigned long nr)
+static bool __tlbf_hot
+tlbf_ops_reaches_threshold(const struct tlbf_ops *ops, unsigned long nr)
 {
 	unsigned long threshold = tlbf_ops_threshold(ops);
 
@@ -115,7 +116,7 @@ static bool tlbf_ops_reaches_threshold(const struct tlbf_ops *ops,
  * the stack global (FL5). A stack that is already "flush all" only
  * records that.
  */
-void tlbf_ops_push(struct tlbf_ops *ops, struct tlbf_op op)
+void __tlbf_hot tlbf_ops_push(struct tlbf_ops *ops, struct tlbf_op op)
 {
 	unsigned long nr = tlbf_op_nr_pages(op);
 
@@ -142,7 +143,7 @@ EXPORT_SYMBOL_GPL(tlbf_ops_push);
  * @dst: the stack that grows
  * @src: the stack to copy from (unchanged)
  */
-void tlbf_ops_merge(struct tlbf_ops *dst, const struct tlbf_ops *src)
+void __tlbf_hot tlbf_ops_merge(struct tlbf_ops *dst, const struct tlbf_ops *src)
 {
 	unsigned int i;
 
@@ -164,7 +165,7 @@ EXPORT_SYMBOL_GPL(tlbf_ops_merge);
  * @dst: the destination stack
  * @src: the source stack
  */
-void tlbf_ops_copy(struct tlbf_ops *dst, const struct tlbf_ops *src)
+void __tlbf_hot tlbf_ops_copy(struct tlbf_ops *dst, const struct tlbf_ops *src)
 {
 	dst->all = src->all;
 	dst->global = src->global;

@@ -178,7 +178,7 @@ struct tlbf_direct {
  * the old entries before), acknowledges, then flushes; @info may be gone
  * after the acknowledgment. The frames wait for the flush either way.
  */
-static void tlbf_direct_ipi(void *info)
+static void __tlbf_hot tlbf_direct_ipi(void *info)
 {
 	struct tlbf_direct *dr = info;
 	struct tlbf_batch *batch = dr->batch;
@@ -204,7 +204,7 @@ static void tlbf_direct_ipi(void *info)
 	trace_tlbflush_ipi_exit(TLBF_TRACE_DIRECT, &ops);
 }
 
-static void tlbf_direct_local(struct tlbf_dispatch *d)
+static void __tlbf_hot tlbf_direct_local(struct tlbf_dispatch *d)
 {
 	tlbf_stat_inc(TLBF_STAT_LOCAL_FLUSHES);
 	tlbf_perform(d->ops);
@@ -224,8 +224,9 @@ static void tlbf_direct_local(struct tlbf_dispatch *d)
  *
  * Return: 0.
  */
-int tlbf_deliver_direct(struct tlbf_flusher *fl, struct tlbf_dispatch *d,
-			bool early_ack, bool local_last)
+int __tlbf_hot tlbf_deliver_direct(struct tlbf_flusher *fl,
+				   struct tlbf_dispatch *d, bool early_ack,
+				   bool local_last)
 {
 	struct tlbf_direct dr = {
 		.ops = d->ops, .batch = d->batch, .pending = fl->pending,
@@ -252,8 +253,10 @@ EXPORT_SYMBOL_GPL(tlbf_deliver_direct);
  * Queue @remote_ops for every CPU of d->remote, with one batch link each;
  * IPIs to those with none in flight if @send_ipi. Then the local flush.
  */
-static int tlbf_deliver(struct tlbf_flusher *fl, struct tlbf_dispatch *d,
-			const struct tlbf_ops *remote_ops, bool send_ipi)
+static int __tlbf_hot tlbf_deliver(struct tlbf_flusher *fl,
+				   struct tlbf_dispatch *d,
+				   const struct tlbf_ops *remote_ops,
+				   bool send_ipi)
 {
 	struct cpumask *ipi = d->remote;
 	unsigned int i = 0, sent;
@@ -295,8 +298,9 @@ static int tlbf_deliver(struct tlbf_flusher *fl, struct tlbf_dispatch *d,
  *
  * Return: 0.
  */
-int tlbf_deliver_queued(struct tlbf_flusher *fl, struct tlbf_dispatch *d,
-			const struct tlbf_ops *remote_ops)
+int __tlbf_hot tlbf_deliver_queued(struct tlbf_flusher *fl,
+				   struct tlbf_dispatch *d,
+				   const struct tlbf_ops *remote_ops)
 {
 	return tlbf_deliver(fl, d, remote_ops, true);
 }

@@ -7,7 +7,8 @@
 #include <linux/export.h>
 #include "tlbflush/strategy.h"
 
-static int tlbf_sync_dispatch(struct tlbf_flusher *fl, struct tlbf_dispatch *d)
+static int __tlbf_hot tlbf_sync_dispatch(struct tlbf_flusher *fl,
+					 struct tlbf_dispatch *d)
 {
 	int err = tlbf_deliver_queued(fl, d, d->ops);
 

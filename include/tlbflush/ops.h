@@ -21,6 +21,15 @@
 
 #include "tlbflush/ptable.h"
 
+/*
+ * The text of one shootdown's path (issue, dispatch, the queued delivery,
+ * the handler, the wait) sits in one section, so it spans one or two pages
+ * instead of one per source file: after a full flush every page touched
+ * costs a TLB miss (an emulated page walk under TCG), and the path
+ * continues after the local flush and in the handler after its flush.
+ */
+#define __tlbf_hot	__section(".text.tlbf_hot")
+
 /* Flush-all threshold (FL5, FL6): default and largest accepted value. */
 #define TLBF_FLUSH_ALL_THRESHOLD_DEFAULT	32U
 #define TLBF_FLUSH_ALL_THRESHOLD_MAX		64U

@@ -48,6 +48,7 @@ typedef unsigned int gfp_t;
 #define __must_check	__attribute__((__warn_unused_result__))
 #define fallthrough	__attribute__((__fallthrough__))
 #define __printf(a, b)	__attribute__((__format__(printf, a, b)))
+#define __section(s)	__attribute__((__section__(s)))
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 #define __stringify_1(x...)	#x
